@@ -1,0 +1,36 @@
+/**
+ * The one error type losslab throws for bad input. Its message always reads
+ * `fn: what must be expected, got what came`, e.g.
+ * `mse: target shape [3] must match input shape [2]`.
+ */
+export class LossInputError extends RangeError {
+  override name = 'LossInputError';
+  constructor(
+    /** The public function that rejected its input, e.g. `crossEntropy`. */
+    readonly fn: string,
+    message: string,
+  ) {
+    super(`${fn}: ${message}`);
+  }
+}
+
+/** Throws `fn: subject must be expected, got actual`. */
+export function fail(fn: string, subject: string, expected: string, actual: string): never {
+  throw new LossInputError(fn, `${subject} must be ${expected}, got ${actual}`);
+}
+
+/** A short, readable rendering of any value for an error message. */
+export function describe(value: unknown): string {
+  if (value === undefined) return 'undefined';
+  if (value === null) return 'null';
+  if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+/** `[2,3]` for a shape. */
+export function showShape(shape: readonly number[]): string {
+  return `[${shape.join(',')}]`;
+}

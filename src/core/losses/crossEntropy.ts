@@ -1,0 +1,132 @@
+import { numberOption, optionalVector, parseOptions, reduction } from '../options';
+import { logSumExpRow } from '../math/rowKernels';
+import { gradScale, reduce } from '../reduce';
+import { toClassIndices } from '../tensor/classIndices';
+import { assertSameShape, toFlat, toRows, type Rows } from '../tensor/flatten';
+import { assertProbabilities } from '../tensor/probabilities';
+import type { ClassIndices, FloatArray, Values } from '../tensor/types';
+import { classWeights } from './classWeights';
+import { defineLoss, type ReductionOptions } from './defineLoss';
+
+const spec = {
+  reduction: reduction(),
+  weight: optionalVector({ min: 0 }),
+  ignoreIndex: numberOption(-100, { integer: true }),
+  labelSmoothing: numberOption(0, { min: 0, max: 1 }),
+};
+
+export interface CrossEntropyOptions extends ReductionOptions {
+  /** Per-class rescaling weights `w_c`, one per class (default all 1). */
+  weight?: readonly number[] | Float64Array | Float32Array;
+  /** A class-index target equal to this is skipped (default -100). */
+  ignoreIndex?: number;
+  /** ε in [0, 1]: targets become (1-ε)·onehot + ε/C (default 0). */
+  labelSmoothing?: number;
+}
+
+/**
+ * Cross-entropy from logits (교차 엔트로피), softmax and negative log-likelihood fused.
+ * With $\log p_{ic} = x_{ic} - \log\sum_k e^{x_{ik}}$ (stable, see logSumExp):
+ *
+ * - class-index targets $y_i$: $\ell_i = -(1-\varepsilon)\,w_{y_i}\log p_{i y_i} - \frac{\varepsilon}{C}\sum_c w_c \log p_{ic}$;
+ *   `'mean'` divides $\sum_i \ell_i$ by $\sum_i w_{y_i}$ over non-ignored samples.
+ * - probability targets $t_{ic}$ (same shape as input): $\ell_i = -\sum_c w_c t'_{ic}\log p_{ic}$,
+ *   $t' = (1-\varepsilon)t + \varepsilon/C$; `'mean'` divides by $N$.
+ *
+ * - Options: `reduction` (`'mean'`), `weight` (all 1), `ignoreIndex` (-100, class targets only),
+ *   `labelSmoothing` ε (0).
+ * - Shapes: input `[N, C]` logits or `[C]` for one sample; target `[N]` class indices
+ *   (a bare number for one sample) or `[N, C]` probabilities.
+ * - Gradient: $\partial\ell_i/\partial x_{ic} = W_i p_{ic} - \omega_{ic}$ where $\omega_{ic}$ is the
+ *   weighted (smoothed) target and $W_i = \sum_c \omega_{ic}$; for one-hot targets: softmax(x) - y.
+ * - PyTorch: `F.cross_entropy(input, target, weight, ignore_index=-100, label_smoothing=0)`.
+ *
+ * @example
+ * crossEntropy([[2, 1, 0.1]], [0]) // 0.4170300162778335
+ * crossEntropy.grad([[0, 0]], [1]) // [[0.5, -0.5]]
+ */
+export const crossEntropy = defineLoss<ClassIndices | Values, CrossEntropyOptions, ReturnType<typeof prepare>>({
+  name: 'crossEntropy',
+  prepare,
+  value(c) {
+    const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
+    let total = 0;
+    for (let r = 0; r < c.rows; r++) {
+      const loss = rowLossAndGrad(c, r, null, 0);
+      total += loss;
+      if (items) items[r] = loss;
+    }
+    return reduce('crossEntropy', c.reduction, total, c.count, items);
+  },
+  grad(c, out) {
+    const scale = gradScale('crossEntropy', c.reduction, c.count);
+    for (let r = 0; r < c.rows; r++) rowLossAndGrad(c, r, out, scale);
+  },
+});
+
+type Prepared = ReturnType<typeof prepare>;
+
+/**
+ * One row's loss; with `out`, also writes scale * d loss / d x for that row.
+ * Gradient: d/dx_c [-Σ_k ω_k log p_k] = -ω_c + p_c Σ_k ω_k (softmax(o) - y for one-hot ω).
+ */
+function rowLossAndGrad(c: Prepared, r: number, out: Float64Array | null, scale: number): number {
+  const { x, cols, weight } = c;
+  const o = r * cols;
+  const lse = logSumExpRow(x, o, cols);
+  let loss = 0;
+  let omegaSum = 0;
+  for (let j = 0; j < cols; j++) {
+    const omega = targetMass(c, r, j) * weight[j]!;
+    if (omega !== 0) loss -= omega * (x[o + j]! - lse);
+    omegaSum += omega;
+  }
+  if (out) {
+    for (let j = 0; j < cols; j++) {
+      const omega = targetMass(c, r, j) * weight[j]!;
+      out[o + j] = scale * (omegaSum * Math.exp(x[o + j]! - lse) - omega);
+    }
+  }
+  return loss;
+}
+
+/** The smoothed target's mass on class j of row r (0 for an ignored row). */
+function targetMass(c: Prepared, r: number, j: number): number {
+  const { eps, cols } = c;
+  if (c.probs) return (1 - eps) * c.probs[r * cols + j]! + eps / cols;
+  const k = c.labels![r]!;
+  if (k === c.ignoreIndex) return 0;
+  return (k === j ? 1 - eps : 0) + eps / cols;
+}
+
+function prepare(input: Values, target: ClassIndices | Values, options: unknown) {
+  const fn = 'crossEntropy';
+  const o = parseOptions(fn, options, spec);
+  const rows = toRows(fn, 'input', input);
+  const weight = classWeights(fn, o.weight, rows.cols);
+  const probs = probabilityTarget(fn, rows, target);
+  const labels = probs ? null : toClassIndices(fn, 'target', target as ClassIndices, rows.rows, rows.cols, o.ignoreIndex);
+  const count = probs ? rows.rows : labelWeightSum(labels!, weight, o.ignoreIndex);
+  return { x: rows.data, rows: rows.rows, cols: rows.cols, size: rows.data.length, reduction: o.reduction, weight, ignoreIndex: o.ignoreIndex, eps: o.labelSmoothing, probs, labels, count };
+}
+
+/**
+ * Nested arrays and tensors hold class probabilities, and so does a flat target
+ * of length C for a single `[C]` input (C > 1); anything else holds class indices.
+ */
+function probabilityTarget(fn: string, input: Rows, target: ClassIndices | Values): FloatArray | null {
+  if (typeof target === 'number') return null;
+  const flatList = Array.isArray(target) ? !Array.isArray(target[0]) : ArrayBuffer.isView(target);
+  if (flatList && !(input.shape.length === 1 && (target as ArrayLike<number>).length === input.cols && input.cols > 1)) return null;
+  const t = toFlat(fn, 'target', target as Values);
+  assertSameShape(fn, input, 'input', t, 'target');
+  assertProbabilities(fn, 'target', t.data);
+  return t.data;
+}
+
+/** Σ_i w[y_i] over samples whose target is not ignored: the divisor of 'mean'. */
+function labelWeightSum(labels: Int32Array, weight: Float64Array, ignoreIndex: number): number {
+  let s = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] !== ignoreIndex) s += weight[labels[i]!]!;
+  return s;
+}

@@ -1,0 +1,5 @@
+/**
+ * losslab: deep-learning loss functions with analytic gradients.
+ * The package entry re-exports the browser-safe core.
+ */
+export * from './core/index';

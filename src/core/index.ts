@@ -1,6 +1,6 @@
 export { LossInputError } from './errors';
 export type { ClassIndices, FloatArray, GradOf, Matrix, Reduction, Tensor, Values, Vector } from './tensor/types';
-export type { Loss, ReductionOptions } from './losses/defineLoss';
+export type { Loss, OutOption, ReductionOptions, ValueAndGrad } from './losses/defineLoss';
 
 export { mse } from './losses/mse';
 export { crossEntropy, type CrossEntropyOptions } from './losses/crossEntropy';

@@ -41,3 +41,12 @@ describe('crossEntropy', () => {
     expect(() => crossEntropy([[1, 2]], [2])).toThrow('crossEntropy: target[0] must be a class index in [0, 2) or ignoreIndex -100, got 2');
   });
 });
+
+describe('crossEntropy.valueAndGrad', () => {
+  it('gives the same value and gradient as the separate calls, in one pass', () => {
+    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3]];
+    const both = crossEntropy.valueAndGrad(logits, [0, 2], { labelSmoothing: 0.1 });
+    expect(both.value).toBe(crossEntropy(logits, [0, 2], { labelSmoothing: 0.1 }));
+    expect(both.grad).toEqual(crossEntropy.grad(logits, [0, 2], { labelSmoothing: 0.1 }));
+  });
+});

@@ -32,3 +32,22 @@ describe('mse', () => {
     expect(() => mse([1, 2], [1, 2], { reduction: 'avg' as 'mean' })).toThrow("mse: options.reduction must be one of 'mean', 'sum', 'none', got \"avg\"");
   });
 });
+
+describe('mse with a caller buffer', () => {
+  it('writes the gradient into options.out and returns that buffer', () => {
+    const out = new Float32Array(2);
+    const g = mse.grad([1, 2], [0, 0], { out });
+    expect(g).toBe(out);
+    expect(Array.from(out)).toEqual([1, 2]);
+  });
+
+  it('computes value and gradient together', () => {
+    const { value, grad } = mse.valueAndGrad([[1, 2]], [[0, 0]]);
+    expect(value).toBe((1 + 4) / 2);
+    expect(grad).toEqual([[1, 2]]);
+  });
+
+  it('rejects an out buffer of the wrong length', () => {
+    expect(() => mse.grad([1, 2], [0, 0], { out: new Float64Array(3) })).toThrow("mse: options.out.length must be 2, the input's element count, got 3");
+  });
+});

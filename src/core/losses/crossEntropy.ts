@@ -62,6 +62,18 @@ export const crossEntropy = defineLoss<ClassIndices | Values, CrossEntropyOption
     const scale = gradScale('crossEntropy', c.reduction, c.count);
     for (let r = 0; r < c.rows; r++) rowLossAndGrad(c, r, out, scale);
   },
+  // One pass per row gives the row's loss and its gradient together.
+  valueAndGrad(c, out) {
+    const scale = gradScale('crossEntropy', c.reduction, c.count);
+    const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
+    let total = 0;
+    for (let r = 0; r < c.rows; r++) {
+      const loss = rowLossAndGrad(c, r, out, scale);
+      total += loss;
+      if (items) items[r] = loss;
+    }
+    return reduce('crossEntropy', c.reduction, total, c.count, items);
+  },
 });
 
 type Prepared = ReturnType<typeof prepare>;
@@ -70,7 +82,7 @@ type Prepared = ReturnType<typeof prepare>;
  * One row's loss; with `out`, also writes scale * d loss / d x for that row.
  * Gradient: d/dx_c [-Σ_k ω_k log p_k] = -ω_c + p_c Σ_k ω_k (softmax(o) - y for one-hot ω).
  */
-function rowLossAndGrad(c: Prepared, r: number, out: Float64Array | null, scale: number): number {
+function rowLossAndGrad(c: Prepared, r: number, out: FloatArray | null, scale: number): number {
   const { x, cols, weight } = c;
   const o = r * cols;
   const lse = logSumExpRow(x, o, cols);

@@ -5,6 +5,27 @@ export type { Loss, OutOption, ReductionOptions, ValueAndGrad } from './losses/d
 export { mse } from './losses/mse';
 export { crossEntropy, type CrossEntropyOptions } from './losses/crossEntropy';
 
+// losses: regression, hinge, divergence, overlap
+export { mae } from './losses/mae';
+export { rmse } from './losses/rmse';
+export { sse, type SseOptions } from './losses/sse';
+export { huber, type HuberOptions } from './losses/huber';
+export { hinge } from './losses/hinge';
+export { squaredHinge } from './losses/squaredHinge';
+export { categoricalHinge } from './losses/categoricalHinge';
+export { klDivergence, type KlDivergenceOptions } from './losses/klDivergence';
+export { diceLoss, type DiceLossOptions } from './losses/diceLoss';
+export { entropy } from './losses/entropy';
+
+// losses: binary, categorical, focal
+export { binaryCrossEntropy, type BinaryCrossEntropyOptions } from './losses/binaryCrossEntropy';
+export { binaryCrossEntropyWithLogits, type BinaryCrossEntropyWithLogitsOptions } from './losses/binaryCrossEntropyWithLogits';
+export { nllLoss, type NllLossOptions } from './losses/nllLoss';
+export { categoricalCrossEntropy, type CategoricalCrossEntropyOptions } from './losses/categoricalCrossEntropy';
+export { sparseCategoricalCrossEntropy, type SparseCategoricalCrossEntropyOptions } from './losses/sparseCategoricalCrossEntropy';
+export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './losses/sigmoidFocalLoss';
+export { focalLoss, type FocalLossOptions } from './losses/focalLoss';
+
 export { softmax } from './math/softmax';
 export { logSoftmax } from './math/logSoftmax';
 export { sigmoid } from './math/sigmoid';

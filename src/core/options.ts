@@ -1,5 +1,6 @@
 import { describe, fail } from './errors';
-import type { Reduction } from './tensor/types';
+import { toFlat, type Flat } from './tensor/flatten';
+import type { Reduction, Values } from './tensor/types';
 
 /** Checks one option's value (undefined when absent) and returns it with its default applied. */
 export type Validator<T> = (fn: string, name: string, value: unknown) => T;
@@ -102,5 +103,18 @@ export function optionalVector(rule: NumberRule = {}): Validator<Float64Array | 
     const out = new Float64Array(list.length);
     for (let i = 0; i < list.length; i++) out[i] = checkNumber(fn, `${name}[${i}]`, list[i], rule);
     return out;
+  };
+}
+
+/**
+ * An elementwise numeric option of any shape, such as BCE's `weight`, read flat
+ * (like an input); the loss checks its shape against the input's.
+ */
+export function optionalValues(rule: NumberRule = {}): Validator<Flat | undefined> {
+  return (fn, name, value) => {
+    if (value === undefined) return undefined;
+    const flat = toFlat(fn, name, value as Values);
+    for (let i = 0; i < flat.data.length; i++) checkNumber(fn, `${name}[${i}]`, flat.data[i], rule);
+    return flat;
   };
 }

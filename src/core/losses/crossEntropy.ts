@@ -7,6 +7,7 @@ import { assertProbabilities } from '../tensor/probabilities';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { classWeights } from './classWeights';
 import { defineLoss, type ReductionOptions } from './defineLoss';
+import { labelWeightSum } from './labelWeightSum';
 
 const spec = {
   reduction: reduction(),
@@ -134,11 +135,4 @@ function probabilityTarget(fn: string, input: Rows, target: ClassIndices | Value
   assertSameShape(fn, input, 'input', t, 'target');
   assertProbabilities(fn, 'target', t.data);
   return t.data;
-}
-
-/** Σ_i w[y_i] over samples whose target is not ignored: the divisor of 'mean'. */
-function labelWeightSum(labels: Int32Array, weight: Float64Array, ignoreIndex: number): number {
-  let s = 0;
-  for (let i = 0; i < labels.length; i++) if (labels[i] !== ignoreIndex) s += weight[labels[i]!]!;
-  return s;
 }

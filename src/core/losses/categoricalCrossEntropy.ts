@@ -1,0 +1,67 @@
+import { flag, numberOption, parseOptions, reduction } from '../options';
+import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
+import { assertProbabilities } from '../tensor/probabilities';
+import type { Values } from '../tensor/types';
+import { assertProbabilityRows, categoricalPass, type CategoricalBatch } from './categoricalKernel';
+import { defineLoss, type ReductionOptions } from './defineLoss';
+
+const spec = {
+  reduction: reduction(),
+  fromLogits: flag(false),
+  labelSmoothing: numberOption(0, { min: 0, max: 1 }),
+};
+
+export interface CategoricalCrossEntropyOptions extends ReductionOptions {
+  /** The input holds logits rather than probabilities (default false). */
+  fromLogits?: boolean;
+  /** s in [0, 1]: targets become t (1 - s) + s / C, as Keras (default 0). */
+  labelSmoothing?: number;
+}
+
+/**
+ * Categorical cross-entropy as Keras computes it (범주형 교차 엔트로피), one value per sample,
+ * with one-hot or soft targets of the input's shape. On probabilities each row is first
+ * renormalised, then clipped to $[\varepsilon, 1 - \varepsilon]$ with $\varepsilon = 10^{-7}$:
+ *
+ * $$\ell_i = -\sum_c t'_{ic}\log \operatorname{clip}\!\Big(\frac{p_{ic}}{\sum_k p_{ik}}, \varepsilon, 1 - \varepsilon\Big),
+ *   \qquad t' = t(1 - s) + s / C$$
+ *
+ * With `fromLogits` the input is logits and $\ell_i = -\sum_c t'_{ic}\log\mathrm{softmax}(x_i)_c$,
+ * softmax and log fused (no clip); see crossEntropy, which adds PyTorch's class weights.
+ *
+ * - `reduction`: `'mean'` (default) over samples, `'sum'`, `'none'` the per-sample $\ell_i$.
+ * - Options: `fromLogits` (default false), `labelSmoothing` $s$ (default 0).
+ * - Shapes: `input` `[N, C]`, or `[C]` for one sample; `target` the same shape, values in [0, 1].
+ *   Probability inputs must lie in [0, 1] with a positive sum per row.
+ * - Gradient: on probabilities, with $q = p/\sum_k p_k$ and $g_c = -t'_c/q_c$ where $q_c$ is not clipped
+ *   (0 where it is), $\partial\ell/\partial p_k = (g_k - \sum_c g_c q_c)/\sum_c p_c$;
+ *   from logits, $\mathrm{softmax}(x)\sum_c t'_c - t'$. Over $N$ for `'mean'`.
+ * - Keras: `CategoricalCrossentropy(from_logits, label_smoothing)`; PyTorch (logits only):
+ *   `F.cross_entropy` with probability targets.
+ *
+ * @example
+ * categoricalCrossEntropy([[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]) // 0.8634223884819422
+ * categoricalCrossEntropy.grad([0.5, 0.5], [1, 0]) // [-1, 1]
+ */
+export const categoricalCrossEntropy = defineLoss<Values, CategoricalCrossEntropyOptions, CategoricalBatch>({
+  name: 'categoricalCrossEntropy',
+  prepare,
+  value: (c) => categoricalPass('categoricalCrossEntropy', c, null),
+  grad(c, out) {
+    categoricalPass('categoricalCrossEntropy', c, out);
+  },
+  valueAndGrad: (c, out) => categoricalPass('categoricalCrossEntropy', c, out),
+});
+
+function prepare(input: Values, target: Values, options: unknown): CategoricalBatch {
+  const fn = 'categoricalCrossEntropy';
+  const o = parseOptions(fn, options, spec);
+  const rows = toRows(fn, 'input', input);
+  const y = toFlat(fn, 'target', target);
+  assertSameShape(fn, rows, 'input', y, 'target');
+  assertProbabilities(fn, 'target', y.data);
+  if (!o.fromLogits) assertProbabilityRows(fn, rows);
+  const s = o.labelSmoothing;
+  const t = s === 0 ? y.data : Float64Array.from(y.data, (v) => v * (1 - s) + s / rows.cols);
+  return { x: rows.data, t, rows: rows.rows, cols: rows.cols, size: rows.data.length, fromLogits: o.fromLogits, reduction: o.reduction };
+}

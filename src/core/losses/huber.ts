@@ -1,0 +1,54 @@
+import { numberOption, parseOptions, reduction } from '../options';
+import { gradScale, reduce } from '../reduce';
+import type { Values } from '../tensor/types';
+import { defineLoss, type ReductionOptions } from './defineLoss';
+import { readPair } from './pair';
+
+const spec = { reduction: reduction(), delta: numberOption(1, { above: 0 }) };
+
+export interface HuberOptions extends ReductionOptions {
+  /** δ > 0: where the loss turns from quadratic to linear (default 1). */
+  delta?: number;
+}
+
+/**
+ * Huber loss (후버 손실): squared error for small differences, absolute error beyond δ,
+ * so outliers pull with a bounded force. Elementwise over any shape, $d_i = x_i - y_i$:
+ *
+ * $$\ell_i = \begin{cases} \frac12 d_i^2 & |d_i| < \delta \\ \delta\,(|d_i| - \frac12\delta) & \text{otherwise} \end{cases}$$
+ *
+ * - `reduction`: `'mean'` (default) $\frac1n\sum\ell_i$, `'sum'` $\sum\ell_i$, `'none'` the $\ell_i$.
+ * - `delta`: δ, default 1, must be > 0. At δ = 1 this equals PyTorch's `smooth_l1_loss`.
+ * - Shapes: `input` and `target` any equal shape.
+ * - Gradient: $\partial\ell_i/\partial x_i = \operatorname{clamp}(d_i, -\delta, \delta)$, over $n$ for `'mean'`;
+ *   continuous, so $|d_i| = \delta$ needs no convention.
+ * - PyTorch: `F.huber_loss(input, target, delta=1.0)`; Keras: `Huber(delta=1.0)`.
+ *
+ * @example
+ * huber([0, 0], [0.5, 3]) // 1.3125
+ * huber.grad([0, 0], [0.5, 3], { delta: 2 }) // [-0.25, -1]
+ */
+export const huber = defineLoss<Values, HuberOptions, ReturnType<typeof prepare>>({
+  name: 'huber',
+  prepare,
+  value({ x, y, size, reduction, delta }) {
+    const items = reduction === 'none' ? new Float64Array(size) : null;
+    let total = 0;
+    for (let i = 0; i < size; i++) {
+      const a = Math.abs(x[i]! - y[i]!);
+      const l = a < delta ? 0.5 * a * a : delta * (a - 0.5 * delta);
+      total += l;
+      if (items) items[i] = l;
+    }
+    return reduce('huber', reduction, total, size, items);
+  },
+  // d/dx: d inside the quadratic zone, ±δ outside: clamp(d, -δ, δ)
+  grad({ x, y, size, reduction, delta }, out) {
+    const s = gradScale('huber', reduction, size);
+    for (let i = 0; i < size; i++) out[i] = s * Math.min(delta, Math.max(-delta, x[i]! - y[i]!));
+  },
+});
+
+function prepare(input: Values, target: Values, options: unknown) {
+  return { ...parseOptions('huber', options, spec), ...readPair('huber', input, target) };
+}

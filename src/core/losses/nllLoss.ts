@@ -1,0 +1,74 @@
+import { numberOption, optionalVector, parseOptions, reduction } from '../options';
+import { gradScale, reduce } from '../reduce';
+import { toClassIndices } from '../tensor/classIndices';
+import { toRows } from '../tensor/flatten';
+import type { ClassIndices, Values } from '../tensor/types';
+import { classWeights } from './classWeights';
+import { defineLoss, type ReductionOptions } from './defineLoss';
+import { labelWeightSum } from './labelWeightSum';
+
+const spec = {
+  reduction: reduction(),
+  weight: optionalVector({ min: 0 }),
+  ignoreIndex: numberOption(-100, { integer: true }),
+};
+
+export interface NllLossOptions extends ReductionOptions {
+  /** Per-class rescaling weights `w_c`, one per class (default all 1). */
+  weight?: readonly number[] | Float64Array | Float32Array;
+  /** A target equal to this is skipped (default -100). */
+  ignoreIndex?: number;
+}
+
+/**
+ * Negative log-likelihood on log-probabilities (음의 로그 우도): picks minus the input at the
+ * target class. `nllLoss(logSoftmax(x), y)` equals `crossEntropy(x, y)`.
+ *
+ * $$\ell_i = -w_{y_i}\, x_{i y_i} \quad (0 \text{ when } y_i = \text{ignoreIndex})$$
+ *
+ * - `reduction`: `'mean'` (default) $\sum_i \ell_i / \sum_i w_{y_i}$ over non-ignored samples
+ *   (throws when that total weight is 0), `'sum'` $\sum_i \ell_i$, `'none'` the per-sample $\ell_i$.
+ * - Options: `weight` (all 1), `ignoreIndex` (-100).
+ * - Shapes: input `[N, C]` log-probabilities or `[C]` for one sample (any real numbers are accepted,
+ *   as PyTorch does); target `[N]` class indices, a bare number for one sample.
+ * - Gradient: $\partial\ell_i/\partial x_{ic} = -w_{y_i}$ if $c = y_i$, else 0; over $\sum_i w_{y_i}$ for `'mean'`.
+ * - PyTorch: `F.nll_loss(input, target, weight, ignore_index=-100)`.
+ *
+ * @example
+ * nllLoss([[Math.log(0.9), Math.log(0.1)], [Math.log(0.2), Math.log(0.8)]], [0, 1]) // 0.164252033486018
+ * nllLoss.grad([[-1, -2], [-3, -4]], [0, 1]) // [[-0.5, 0], [0, -0.5]]
+ */
+export const nllLoss = defineLoss<ClassIndices, NllLossOptions, ReturnType<typeof prepare>>({
+  name: 'nllLoss',
+  prepare,
+  value({ x, rows, cols, labels, weight, ignoreIndex, reduction, count }) {
+    const items = reduction === 'none' ? new Float64Array(rows) : null;
+    let total = 0;
+    for (let r = 0; r < rows; r++) {
+      const k = labels[r]!;
+      if (k === ignoreIndex) continue;
+      const loss = -weight[k]! * x[r * cols + k]!;
+      total += loss;
+      if (items) items[r] = loss;
+    }
+    return reduce('nllLoss', reduction, total, count, items);
+  },
+  // d/dx_ic (-w_y x_iy) = -w_y at c = y, 0 elsewhere.
+  grad({ rows, cols, labels, weight, ignoreIndex, reduction, count }, out) {
+    const s = gradScale('nllLoss', reduction, count);
+    for (let r = 0; r < rows; r++) {
+      const k = labels[r]!;
+      if (k !== ignoreIndex) out[r * cols + k] = -s * weight[k]!;
+    }
+  },
+});
+
+function prepare(input: Values, target: ClassIndices, options: unknown) {
+  const fn = 'nllLoss';
+  const o = parseOptions(fn, options, spec);
+  const rows = toRows(fn, 'input', input);
+  const weight = classWeights(fn, o.weight, rows.cols);
+  const labels = toClassIndices(fn, 'target', target, rows.rows, rows.cols, o.ignoreIndex);
+  const count = labelWeightSum(labels, weight, o.ignoreIndex);
+  return { x: rows.data, rows: rows.rows, cols: rows.cols, size: rows.data.length, labels, weight, ignoreIndex: o.ignoreIndex, reduction: o.reduction, count };
+}

@@ -1,0 +1,53 @@
+import { flag, parseOptions, reduction } from '../options';
+import { toClassIndices } from '../tensor/classIndices';
+import { toRows } from '../tensor/flatten';
+import type { ClassIndices, Values } from '../tensor/types';
+import { assertProbabilityRows, categoricalPass, type CategoricalBatch } from './categoricalKernel';
+import { defineLoss, type ReductionOptions } from './defineLoss';
+
+const spec = {
+  reduction: reduction(),
+  fromLogits: flag(false),
+};
+
+export interface SparseCategoricalCrossEntropyOptions extends ReductionOptions {
+  /** The input holds logits rather than probabilities (default false). */
+  fromLogits?: boolean;
+}
+
+/**
+ * categoricalCrossEntropy with integer class targets: the target is the one-hot row of $y_i$,
+ * so $\ell_i = -\log\operatorname{clip}(p_{i y_i} / \sum_k p_{ik}, 10^{-7}, 1 - 10^{-7})$
+ * on probabilities and $\ell_i = -\log\mathrm{softmax}(x_i)_{y_i}$ with `fromLogits`.
+ *
+ * - `reduction`: `'mean'` (default) over samples, `'sum'`, `'none'` the per-sample $\ell_i$.
+ * - Options: `fromLogits` (default false). No `labelSmoothing`, as Keras's sparse loss has none.
+ * - Shapes: `input` `[N, C]`, or `[C]` for one sample; `target` `[N]` integer classes in `[0, C)`
+ *   (a bare number for one sample).
+ * - Gradient: see categoricalCrossEntropy with $t$ one-hot: $\mathrm{softmax}(x) - \mathrm{onehot}(y)$ from logits.
+ * - Keras: `SparseCategoricalCrossentropy(from_logits)`; PyTorch (logits only): `F.cross_entropy`.
+ *
+ * @example
+ * sparseCategoricalCrossEntropy([[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]], [0, 1, 2]) // 0.8634223884819422
+ * sparseCategoricalCrossEntropy.grad([0, 0], 1, { fromLogits: true }) // [0.5, -0.5]
+ */
+export const sparseCategoricalCrossEntropy = defineLoss<ClassIndices, SparseCategoricalCrossEntropyOptions, CategoricalBatch>({
+  name: 'sparseCategoricalCrossEntropy',
+  prepare,
+  value: (c) => categoricalPass('sparseCategoricalCrossEntropy', c, null),
+  grad(c, out) {
+    categoricalPass('sparseCategoricalCrossEntropy', c, out);
+  },
+  valueAndGrad: (c, out) => categoricalPass('sparseCategoricalCrossEntropy', c, out),
+});
+
+function prepare(input: Values, target: ClassIndices, options: unknown): CategoricalBatch {
+  const fn = 'sparseCategoricalCrossEntropy';
+  const o = parseOptions(fn, options, spec);
+  const rows = toRows(fn, 'input', input);
+  const labels = toClassIndices(fn, 'target', target, rows.rows, rows.cols);
+  if (!o.fromLogits) assertProbabilityRows(fn, rows);
+  const t = new Float64Array(rows.data.length);
+  for (let r = 0; r < rows.rows; r++) t[r * rows.cols + labels[r]!] = 1;
+  return { x: rows.data, t, rows: rows.rows, cols: rows.cols, size: rows.data.length, fromLogits: o.fromLogits, reduction: o.reduction };
+}

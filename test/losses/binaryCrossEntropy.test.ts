@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { binaryCrossEntropy } from '../../src';
+import { expectClose } from '../helpers/close';
+
+describe('binaryCrossEntropy', () => {
+  it('is -[y log p + (1 - y) log(1 - p)], averaged over the elements', () => {
+    expectClose(binaryCrossEntropy([0.9, 0.2], [1, 0]), (-Math.log(0.9) - Math.log(0.8)) / 2);
+  });
+
+  it("reproduces the source post's sigmoid CEE example (0.34861267989136313)", () => {
+    const p = [0.5, 0.7, 0.3, 0.2, 0.7, 0.9];
+    const y = [0, 1, 0, 0, 1, 1];
+    const expected = -(Math.log(0.5) + Math.log(0.7) + Math.log(0.7) + Math.log(0.8) + Math.log(0.7) + Math.log(0.9)) / 6;
+    expectClose(binaryCrossEntropy(p, y), expected);
+    expectClose(binaryCrossEntropy(p, y), 0.34861267989136313);
+  });
+
+  it('sums with reduction sum and gives per-element values with none, in any shape', () => {
+    expectClose(binaryCrossEntropy([[0.9], [0.2]], [[1], [0]], { reduction: 'sum' }), -Math.log(0.9) - Math.log(0.8));
+    expectClose(binaryCrossEntropy([[0.9], [0.2]], [[1], [0]], { reduction: 'none' }), [-Math.log(0.9), -Math.log(0.8)]);
+  });
+
+  it('clamps each log at -100, so certain wrong predictions cost 100 and certain right ones 0', () => {
+    expectClose(binaryCrossEntropy([0, 1, 1, 0], [1, 0, 1, 0], { reduction: 'none' }), [100, 100, 0, 0]);
+  });
+
+  it('takes soft targets in [0, 1]', () => {
+    expectClose(binaryCrossEntropy([0.6], [0.25]), -(0.25 * Math.log(0.6) + 0.75 * Math.log(0.4)));
+  });
+
+  it('scales each element by an elementwise weight of the input shape, still dividing the mean by n', () => {
+    const loss = binaryCrossEntropy([[0.9, 0.2]], [[1, 0]], { weight: [[2, 0.5]] });
+    expectClose(loss, (-2 * Math.log(0.9) - 0.5 * Math.log(0.8)) / 2);
+  });
+
+  it('smooths targets as Keras does: y (1 - s) + s / 2', () => {
+    const t = 1 * (1 - 0.2) + 0.2 / 2;
+    expectClose(binaryCrossEntropy([0.7], [1], { labelSmoothing: 0.2 }), -(t * Math.log(0.7) + (1 - t) * Math.log(0.3)));
+  });
+
+  it('has gradient w (p - y) / (p (1 - p)), over n for mean', () => {
+    const g = binaryCrossEntropy.grad([0.9, 0.2], [1, 0], { weight: [1, 3] });
+    expectClose(g, [(0.9 - 1) / (0.9 * 0.1) / 2, (3 * 0.2) / (0.2 * 0.8) / 2]);
+  });
+
+  it("floors p (1 - p) at PyTorch's float32 1e-12 in the gradient, so p = 0 or 1 stays finite", () => {
+    expectClose(binaryCrossEntropy.grad([1, 0, 0], [0, 1, 0], { reduction: 'sum' }), [1 / Math.fround(1e-12), -1 / Math.fround(1e-12), 0]);
+  });
+
+  it('rejects probabilities outside [0, 1], a weight of another shape and unknown options', () => {
+    expect(() => binaryCrossEntropy([0.5, 1.5], [1, 0])).toThrow('binaryCrossEntropy: input[1] must be a probability in [0, 1], got 1.5');
+    expect(() => binaryCrossEntropy([0.5, 0.5], [1, 2])).toThrow('binaryCrossEntropy: target[1] must be a probability in [0, 1], got 2');
+    expect(() => binaryCrossEntropy([0.5, 0.5], [1, 0], { weight: [1, 2, 3] })).toThrow(
+      'binaryCrossEntropy: options.weight must be of shape [2] like input, got shape [3]',
+    );
+    expect(() => binaryCrossEntropy([0.5], [1], { weight: [-1] })).toThrow('binaryCrossEntropy: options.weight[0] must be a finite number >= 0, got -1');
+    expect(() => binaryCrossEntropy([0.5], [1], { posWeight: [2] } as object)).toThrow(
+      'binaryCrossEntropy: option "posWeight" must be one of reduction, weight, labelSmoothing, got an unknown option',
+    );
+  });
+});

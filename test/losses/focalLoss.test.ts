@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { crossEntropy, focalLoss } from '../../src';
+import { expectClose } from '../helpers/close';
+
+const softmaxAt = (xs: number[], k: number) => Math.exp(xs[k]!) / xs.reduce((s, v) => s + Math.exp(v), 0);
+
+/** Central differences of f at x, for checking analytic gradients. */
+function numericGrad(f: (x: number[]) => number, x: number[], h = 1e-6): number[] {
+  return x.map((_, i) => {
+    const up = x.slice();
+    const down = x.slice();
+    up[i]! += h;
+    down[i]! -= h;
+    return (f(up) - f(down)) / (2 * h);
+  });
+}
+
+describe('focalLoss', () => {
+  it('is -(1 - p_t)^2 log p_t with p_t the softmax at the target class, averaged', () => {
+    const pt0 = softmaxAt([2, 1, 0.1], 0);
+    const pt1 = softmaxAt([0.5, 2.5, 0.3], 2);
+    const expected = (-((1 - pt0) ** 2) * Math.log(pt0) - (1 - pt1) ** 2 * Math.log(pt1)) / 2;
+    expectClose(focalLoss([[2, 1, 0.1], [0.5, 2.5, 0.3]], [0, 2]), expected);
+  });
+
+  it('equals crossEntropy exactly at gamma 0 without alpha', () => {
+    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3], [-1, 0, 4]];
+    expect(focalLoss(logits, [0, 2, 1], { gamma: 0 })).toBe(crossEntropy(logits, [0, 2, 1]));
+    expect(focalLoss.grad(logits, [0, 2, 1], { gamma: 0 })).toEqual(crossEntropy.grad(logits, [0, 2, 1]));
+  });
+
+  it('weights each sample by alpha of its class and divides the mean by N, not by the alphas', () => {
+    const pt = softmaxAt([1, 0], 1);
+    const l0 = -0.25 * (1 - (1 - pt)) ** 2 * Math.log(1 - pt);
+    const l1 = -0.75 * (1 - pt) ** 2 * Math.log(pt);
+    expectClose(focalLoss([[1, 0], [1, 0]], [0, 1], { alpha: [0.25, 0.75] }), (l0 + l1) / 2);
+  });
+
+  it('has gradient G (softmax(x) - onehot(y)), G = alpha [(1 - p_t)^g - g (1 - p_t)^(g-1) p_t log p_t]', () => {
+    const x = [0.3, -1.2, 2];
+    const pt = softmaxAt(x, 0);
+    const G = (1 - pt) ** 2 - 2 * (1 - pt) * pt * Math.log(pt);
+    expectClose(focalLoss.grad(x, 0), [G * (pt - 1), G * softmaxAt(x, 1), G * softmaxAt(x, 2)]);
+    for (const options of [{ gamma: 0.5 }, { gamma: 3, alpha: [0.2, 0.5, 0.3] }]) {
+      const f = (v: number[]) => focalLoss(v, 2, options) as number;
+      expectClose(focalLoss.grad(x, 2, options), numericGrad(f, x), 1e-8);
+    }
+  });
+
+  it('stays finite for logits of +-1e4, also for gamma below 1 at p_t = 1', () => {
+    expect(focalLoss([[1e4, -1e4]], [1], { gamma: 0 })).toBe(2e4);
+    expectClose(focalLoss.grad([[1e4, -1e4]], [0], { gamma: 0.5 }), [[0, 0]]);
+    expectClose(focalLoss.grad([[1e4, -1e4]], [1]), [[1, -1]]);
+  });
+
+  it("gives the source post's FocalLoss value, whose scalar alpha means [alpha, 1 - alpha]", () => {
+    // seed 004: logpt = log_softmax(x)[y] * at; loss = -(1 - pt)^gamma * logpt with pt from before
+    const x = [[0.2, 1.1], [2, -0.5]];
+    const y = [1, 0];
+    const at = [0.75, 0.25];
+    const seed = y.map((k, i) => {
+      const pt = softmaxAt(x[i]!, k);
+      return -((1 - pt) ** 2) * (Math.log(pt) * at[i]!);
+    });
+    expectClose(focalLoss(x, y, { alpha: [0.25, 0.75] }), (seed[0]! + seed[1]!) / 2);
+  });
+
+  it('computes the value and gradient together in one pass', () => {
+    const both = focalLoss.valueAndGrad([[2, 1, 0.1]], [1], { gamma: 1.5 });
+    expect(both.value).toBe(focalLoss([[2, 1, 0.1]], [1], { gamma: 1.5 }));
+    expect(both.grad).toEqual(focalLoss.grad([[2, 1, 0.1]], [1], { gamma: 1.5 }));
+  });
+
+  it('rejects an alpha of the wrong length or a bare number, and class indices out of range', () => {
+    expect(() => focalLoss([[1, 2, 3]], [0], { alpha: [0.5, 0.5] })).toThrow('focalLoss: options.alpha must be 3 values, one per class, got 2');
+    expect(() => focalLoss([[1, 2]], [0], { alpha: 0.25 as unknown as number[] })).toThrow('focalLoss: options.alpha must be an array of numbers, got 0.25');
+    expect(() => focalLoss([[1, 2]], [2])).toThrow('focalLoss: target[0] must be a class index in [0, 2), got 2');
+  });
+});

@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { binaryCrossEntropyWithLogits, sigmoidFocalLoss } from '../../src';
+import { expectClose } from '../helpers/close';
+
+const sig = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Central differences of f at x, for checking analytic gradients. */
+function numericGrad(f: (x: number[]) => number, x: number[], h = 1e-6): number[] {
+  return x.map((_, i) => {
+    const up = x.slice();
+    const down = x.slice();
+    up[i]! += h;
+    down[i]! -= h;
+    return (f(up) - f(down)) / (2 * h);
+  });
+}
+
+describe('sigmoidFocalLoss', () => {
+  it('is alpha_t (1 - p_t)^gamma BCE, averaged by default (torchvision defaults to none)', () => {
+    // x = 2, t = 1: p_t = sigmoid(2), alpha_t = 0.25; x = -1, t = 0: p_t = 1 - sigmoid(-1), alpha_t = 0.75
+    const first = 0.25 * (1 - sig(2)) ** 2 * Math.log(1 + Math.exp(-2));
+    const second = 0.75 * sig(-1) ** 2 * Math.log(1 + Math.exp(-1));
+    expectClose(sigmoidFocalLoss([2, -1], [1, 0]), (first + second) / 2);
+    expectClose(sigmoidFocalLoss([2, -1], [1, 0], { reduction: 'none' }), [first, second]);
+  });
+
+  it('is binaryCrossEntropyWithLogits at gamma 0 with alpha off (negative)', () => {
+    const x = [[-1.5, 0.3], [2, -0.7]];
+    const t = [[0, 1], [0.25, 1]];
+    expectClose(sigmoidFocalLoss(x, t, { gamma: 0, alpha: -1 }), binaryCrossEntropyWithLogits(x, t));
+    expectClose(sigmoidFocalLoss.grad(x, t, { gamma: 0, alpha: -1 }), binaryCrossEntropyWithLogits.grad(x, t));
+  });
+
+  it('has the analytic gradient alpha_t [(p - t) m^gamma + gamma m^(gamma-1) (1 - 2t) p (1 - p) BCE]', () => {
+    const x = [-2, -0.3, 0.4, 1.7];
+    const t = [0, 1, 0.3, 1];
+    for (const options of [{}, { gamma: 0.5, alpha: 0.6 }, { gamma: 3, alpha: -1 }]) {
+      const f = (v: number[]) => sigmoidFocalLoss(v, t, { ...options, reduction: 'sum' }) as number;
+      expectClose(sigmoidFocalLoss.grad(x, t, { ...options, reduction: 'sum' }), numericGrad(f, x), 1e-8);
+    }
+    const p = sig(1.7);
+    expectClose(sigmoidFocalLoss.grad([1.7], [1]), [0.25 * ((p - 1) * (1 - p) ** 2 - 2 * (1 - p) * p * (1 - p) * Math.log(1 + Math.exp(-1.7)))]);
+  });
+
+  it('stays finite for logits of +-1e4, also for gamma below 1 where (1 - p_t)^(gamma - 1) is infinite', () => {
+    expectClose(sigmoidFocalLoss([-1e4, 1e4, 1e4], [1, 0, 1], { reduction: 'none', alpha: -1 }), [1e4, 1e4, 0]);
+    expectClose(sigmoidFocalLoss.grad([-1e4, 1e4, 1e4], [1, 0, 1], { reduction: 'sum', alpha: -1, gamma: 0.5 }), [-1, 1, 0]);
+  });
+
+  it('computes the value and gradient together in one pass', () => {
+    const both = sigmoidFocalLoss.valueAndGrad([0.5, -2], [1, 0]);
+    expect(both.value).toBe(sigmoidFocalLoss([0.5, -2], [1, 0]));
+    expect(both.grad).toEqual(sigmoidFocalLoss.grad([0.5, -2], [1, 0]));
+  });
+
+  it('rejects a negative gamma, an alpha above 1 and targets outside [0, 1]', () => {
+    expect(() => sigmoidFocalLoss([0], [1], { gamma: -1 })).toThrow('sigmoidFocalLoss: options.gamma must be a finite number >= 0, got -1');
+    expect(() => sigmoidFocalLoss([0], [1], { alpha: 2 })).toThrow('sigmoidFocalLoss: options.alpha must be a finite number <= 1, got 2');
+    expect(() => sigmoidFocalLoss([0], [3])).toThrow('sigmoidFocalLoss: target[0] must be a probability in [0, 1], got 3');
+  });
+});

@@ -30,3 +30,6 @@ export { softmax } from './math/softmax';
 export { logSoftmax } from './math/logSoftmax';
 export { sigmoid } from './math/sigmoid';
 export { logSumExp } from './math/logSumExp';
+
+export * from './training/index';
+export { parseIdx, type IdxArray, type IdxType } from './data/idx';

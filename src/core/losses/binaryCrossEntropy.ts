@@ -1,7 +1,7 @@
 import { numberOption, optionalValues, parseOptions, reduction } from '../options';
 import { gradScale, reduce } from '../reduce';
-import type { Values } from '../tensor/types';
-import { readBinaryPair } from './binaryPair';
+import type { FloatArray, Values } from '../tensor/types';
+import { assertBinaryPair, readBinaryPair } from './binaryPair';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 
 const spec = {
@@ -48,32 +48,93 @@ const GRAD_EPSILON = Math.fround(1e-12);
 export const binaryCrossEntropy = defineLoss<Values, BinaryCrossEntropyOptions, ReturnType<typeof prepare>>({
   name: 'binaryCrossEntropy',
   prepare,
-  value({ x, t, w, size, reduction }) {
-    const items = reduction === 'none' ? new Float64Array(size) : null;
-    let total = 0;
+  value(c) {
+    const items = c.reduction === 'none' ? new Float64Array(c.size) : null;
+    const total = bceAny(c.x, c.t, c.w, null, items, 0);
+    return reduce('binaryCrossEntropy', c.reduction, checked(c, total), c.size, items);
+  },
+  // d/dp -[t log p + (1-t) log(1-p)] = (p - t) / (p (1 - p)); the denominator floored as PyTorch does.
+  grad(c, out) {
+    const { x, t, w, size } = c;
+    const s = gradScale('binaryCrossEntropy', c.reduction, size);
+    let bad = 0;
     for (let i = 0; i < size; i++) {
       const p = x[i]!;
       const y = t[i]!;
-      const logP = Math.max(Math.log(p), LOG_FLOOR);
-      const logQ = Math.max(Math.log1p(-p), LOG_FLOOR);
-      const loss = -(w ? w[i]! : 1) * (y * logP + (1 - y) * logQ);
-      total += loss;
-      if (items) items[i] = loss;
+      if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) bad++;
+      out[i] = (s * (w ? w[i]! : 1) * (p - y)) / Math.max(p * (1 - p), GRAD_EPSILON);
     }
-    return reduce('binaryCrossEntropy', reduction, total, size, items);
+    checked(c, bad > 0 ? NaN : 0);
   },
-  // d/dp -[t log p + (1-t) log(1-p)] = (p - t) / (p (1 - p)); the denominator floored as PyTorch does.
-  grad({ x, t, w, size, reduction }, out) {
-    const s = gradScale('binaryCrossEntropy', reduction, size);
-    for (let i = 0; i < size; i++) {
-      const p = x[i]!;
-      out[i] = (s * (w ? w[i]! : 1) * (p - t[i]!)) / Math.max(p * (1 - p), GRAD_EPSILON);
-    }
+  // Value and gradient in one pass; the all-float32 unweighted case has its own loop.
+  valueAndGrad(c, out) {
+    const { x, t, w, reduction } = c;
+    const s = gradScale('binaryCrossEntropy', reduction, c.size);
+    const items = reduction === 'none' ? new Float64Array(c.size) : null;
+    const total =
+      x instanceof Float32Array && t instanceof Float32Array && out instanceof Float32Array && !w && !items
+        ? bceF32(x, t, out, s)
+        : bceAny(x, t, w, out, items, s);
+    return reduce('binaryCrossEntropy', reduction, checked(c, total), c.size, items);
   },
 });
+
+type Prepared = ReturnType<typeof prepare>;
+
+/** The kernels return NaN when an element is NaN or outside [0, 1]; this then throws the checks' message. */
+function checked(c: Prepared, total: number): number {
+  if (total !== total) assertBinaryPair('binaryCrossEntropy', c, true);
+  return total;
+}
+
+// Per element, with each log clamped: h = t log p + (1 - t) log1p(-p), the loss -w h and the
+// gradient s w (p - t) / max(p (1 - p), eps). For a hard target one log is enough: at t = 1,
+// h = log p + 0 · log1p(-p) = log p exactly (the clamped log is finite), and log1p(-p) at t = 0.
+// Out-of-range or NaN elements are counted (bad) and turn the total into NaN.
+function bceAny(x: FloatArray, t: FloatArray, w: FloatArray | null, out: FloatArray | null, items: Float64Array | null, s: number): number {
+  let total = 0;
+  let bad = 0;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i]!;
+    const y = t[i]!;
+    if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) bad++;
+    const h =
+      y === 1
+        ? Math.max(Math.log(p), LOG_FLOOR)
+        : y === 0
+          ? Math.max(Math.log1p(-p), LOG_FLOOR)
+          : y * Math.max(Math.log(p), LOG_FLOOR) + (1 - y) * Math.max(Math.log1p(-p), LOG_FLOOR);
+    const wi = w ? w[i]! : 1;
+    const loss = -wi * h;
+    total += loss;
+    if (items) items[i] = loss;
+    if (out) out[i] = (s * wi * (p - y)) / Math.max(p * (1 - p), GRAD_EPSILON);
+  }
+  return bad > 0 ? NaN : total;
+}
+
+// bceAny for float32 arrays, w = 1 and no items: a separate copy keeps V8's loads monomorphic.
+function bceF32(x: Float32Array, t: Float32Array, out: Float32Array, s: number): number {
+  let total = 0;
+  let bad = 0;
+  for (let i = 0; i < x.length; i++) {
+    const p = x[i]!;
+    const y = t[i]!;
+    if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) bad++;
+    const h =
+      y === 1
+        ? Math.max(Math.log(p), LOG_FLOOR)
+        : y === 0
+          ? Math.max(Math.log1p(-p), LOG_FLOOR)
+          : y * Math.max(Math.log(p), LOG_FLOOR) + (1 - y) * Math.max(Math.log1p(-p), LOG_FLOOR);
+    total -= h;
+    out[i] = (s * (p - y)) / Math.max(p * (1 - p), GRAD_EPSILON);
+  }
+  return bad > 0 ? NaN : total;
+}
 
 function prepare(input: Values, target: Values, options: unknown) {
   const fn = 'binaryCrossEntropy';
   const o = parseOptions(fn, options, spec);
-  return { reduction: o.reduction, ...readBinaryPair(fn, input, target, { probabilities: true, labelSmoothing: o.labelSmoothing, weight: o.weight }) };
+  return { reduction: o.reduction, ...readBinaryPair(fn, input, target, { probabilities: true, labelSmoothing: o.labelSmoothing, weight: o.weight, deferChecks: true }) };
 }

@@ -1,4 +1,4 @@
-import { assertSameShape, toFlat, type Flat } from '../tensor/flatten';
+import { assertSameShape, checkNumbers, toFlat, type Flat } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { FloatArray, Values } from '../tensor/types';
 
@@ -21,6 +21,12 @@ interface BinaryReadOptions {
   labelSmoothing?: number;
   /** A parsed elementwise `weight` option (see optionalValues); it must have the input's shape. */
   weight?: Flat | undefined;
+  /**
+   * Leave the NaN and [0, 1] checks of typed data to the loss's kernel, which counts bad
+   * elements in its own pass and then calls `assertBinaryPair`. Ignored under label smoothing,
+   * which needs the target checked before it is smoothed.
+   */
+  deferChecks?: boolean;
 }
 
 /**
@@ -28,12 +34,15 @@ interface BinaryReadOptions {
  * probability input) lies in [0, 1], smooths the target and checks the weight's shape.
  */
 export function readBinaryPair(fn: string, input: Values, target: Values, o: BinaryReadOptions): BinaryPair {
-  const a = toFlat(fn, 'input', input);
-  const b = toFlat(fn, 'target', target);
-  assertSameShape(fn, a, 'input', b, 'target');
-  if (o.probabilities) assertProbabilities(fn, 'input', a.data);
-  assertProbabilities(fn, 'target', b.data);
   const s = o.labelSmoothing ?? 0;
+  const defer = o.deferChecks === true && s === 0;
+  const a = toFlat(fn, 'input', input, { deferNaN: defer });
+  const b = toFlat(fn, 'target', target, { deferNaN: defer });
+  assertSameShape(fn, a, 'input', b, 'target');
+  if (!defer) {
+    if (o.probabilities) assertProbabilities(fn, 'input', a.data);
+    assertProbabilities(fn, 'target', b.data);
+  }
   const t = s === 0 ? b.data : Float64Array.from(b.data, (v) => v * (1 - s) + s / 2);
   let w: FloatArray | null = null;
   if (o.weight) {
@@ -41,4 +50,15 @@ export function readBinaryPair(fn: string, input: Values, target: Values, o: Bin
     w = o.weight.data;
   }
   return { x: a.data, t, w, size: a.data.length, shape: a.shape };
+}
+
+/**
+ * The checks `readBinaryPair` defers, in its order: throws the message it would have thrown.
+ * A kernel calls this when its pass met a NaN or a value outside [0, 1].
+ */
+export function assertBinaryPair(fn: string, pair: BinaryPair, probabilities: boolean): void {
+  checkNumbers(fn, 'input', pair.x);
+  checkNumbers(fn, 'target', pair.t);
+  if (probabilities) assertProbabilities(fn, 'input', pair.x);
+  assertProbabilities(fn, 'target', pair.t);
 }

@@ -2,7 +2,7 @@ import { numberOption, optionalVector, parseOptions, reduction } from '../option
 import { logSumExpRow } from '../math/rowKernels';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
-import { assertSameShape, toFlat, toRows, type Rows } from '../tensor/flatten';
+import { assertSameShape, checkNumbers, toFlat, toRows, type Rows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { classWeights } from './classWeights';
@@ -52,26 +52,33 @@ export const crossEntropy = defineLoss<ClassIndices | Values, CrossEntropyOption
   value(c) {
     const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
     let total = 0;
-    for (let r = 0; r < c.rows; r++) {
-      const loss = rowLossAndGrad(c, r, null, 0);
-      total += loss;
-      if (items) items[r] = loss;
+    if (c.hard) total = hardValue(c, items);
+    else {
+      for (let r = 0; r < c.rows; r++) {
+        const loss = rowLossAndGrad(c, r, null, 0);
+        total += loss;
+        if (items) items[r] = loss;
+      }
     }
     return reduce('crossEntropy', c.reduction, total, c.count, items);
   },
   grad(c, out) {
     const scale = gradScale('crossEntropy', c.reduction, c.count);
-    for (let r = 0; r < c.rows; r++) rowLossAndGrad(c, r, out, scale);
+    if (c.hard) hardValueAndGrad(c, out, scale, null);
+    else for (let r = 0; r < c.rows; r++) rowLossAndGrad(c, r, out, scale);
   },
   // One pass per row gives the row's loss and its gradient together.
   valueAndGrad(c, out) {
     const scale = gradScale('crossEntropy', c.reduction, c.count);
     const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
     let total = 0;
-    for (let r = 0; r < c.rows; r++) {
-      const loss = rowLossAndGrad(c, r, out, scale);
-      total += loss;
-      if (items) items[r] = loss;
+    if (c.hard) total = hardValueAndGrad(c, out, scale, items);
+    else {
+      for (let r = 0; r < c.rows; r++) {
+        const loss = rowLossAndGrad(c, r, out, scale);
+        total += loss;
+        if (items) items[r] = loss;
+      }
     }
     return reduce('crossEntropy', c.reduction, total, c.count, items);
   },
@@ -103,6 +110,94 @@ function rowLossAndGrad(c: Prepared, r: number, out: FloatArray | null, scale: n
   return loss;
 }
 
+/**
+ * Class-index targets without weights or smoothing (c.hard): ℓ = lse - x_k for target k, where
+ * lse = m + log Σ_j exp(x_j - m), m the row's max. The input was read without its NaN scan:
+ * a NaN makes its row's Math.max NaN, and only then is the input scanned to name it.
+ */
+function hardValue(c: Prepared, items: Float64Array | null): number {
+  const { x, cols, labels, ignoreIndex } = c;
+  let total = 0;
+  for (let r = 0; r < c.rows; r++) {
+    const o = r * cols;
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
+    if (m !== m) checkNumbers('crossEntropy', 'input', x);
+    const k = labels![r]!;
+    if (k === ignoreIndex) continue;
+    const loss = logSumExpRow(x, o, cols) - x[o + k]!;
+    total += loss;
+    if (items) items[r] = loss;
+  }
+  return total;
+}
+/** hardValue that also writes scale * (softmax(x) - onehot(k)) per row; see hardRowsF32. */
+function hardValueAndGrad(c: Prepared, out: FloatArray, scale: number, items: Float64Array | null): number {
+  const { x } = c;
+  const e = new Float64Array(c.cols);
+  return x instanceof Float32Array && out instanceof Float32Array ? hardRowsF32(c, x, out, scale, e, items) : hardRowsAny(c, x, out, scale, e, items);
+}
+
+// One exp per element: e_j = exp(x_j - m) into the float64 scratch e while summing s, then
+// out_j = (scale / s) e_j, and - scale at the target: scale (softmax_j - [j = k]). Ignored rows
+// get a zero gradient; rows whose max is ±Infinity take
+// the general path. Two copies of one loop keep V8's loads monomorphic (see mse).
+function hardRowsF32(c: Prepared, x: Float32Array, out: Float32Array, scale: number, e: Float64Array, items: Float64Array | null): number {
+  const { cols, labels, ignoreIndex } = c;
+  let total = 0;
+  for (let r = 0; r < c.rows; r++) {
+    const o = r * cols;
+    const k = labels![r]!;
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
+    if (m !== m) checkNumbers('crossEntropy', 'input', x);
+    let loss = 0;
+    if (k === ignoreIndex) {
+      for (let j = 0; j < cols; j++) out[o + j] = 0;
+    } else if (m === -Infinity || m === Infinity) {
+      loss = rowLossAndGrad(c, r, out, scale);
+    } else {
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += e[j] = Math.exp(x[o + j]! - m);
+      const a = scale / s;
+      for (let j = 0; j < cols; j++) out[o + j] = a * e[j]!;
+      out[o + k] = a * e[k]! - scale;
+      loss = m + Math.log(s) - x[o + k]!;
+    }
+    total += loss;
+    if (items) items[r] = loss;
+  }
+  return total;
+}
+
+function hardRowsAny(c: Prepared, x: FloatArray, out: FloatArray, scale: number, e: Float64Array, items: Float64Array | null): number {
+  const { cols, labels, ignoreIndex } = c;
+  let total = 0;
+  for (let r = 0; r < c.rows; r++) {
+    const o = r * cols;
+    const k = labels![r]!;
+    let m = -Infinity;
+    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
+    if (m !== m) checkNumbers('crossEntropy', 'input', x);
+    let loss = 0;
+    if (k === ignoreIndex) {
+      for (let j = 0; j < cols; j++) out[o + j] = 0;
+    } else if (m === -Infinity || m === Infinity) {
+      loss = rowLossAndGrad(c, r, out, scale);
+    } else {
+      let s = 0;
+      for (let j = 0; j < cols; j++) s += e[j] = Math.exp(x[o + j]! - m);
+      const a = scale / s;
+      for (let j = 0; j < cols; j++) out[o + j] = a * e[j]!;
+      out[o + k] = a * e[k]! - scale;
+      loss = m + Math.log(s) - x[o + k]!;
+    }
+    total += loss;
+    if (items) items[r] = loss;
+  }
+  return total;
+}
+
 /** The smoothed target's mass on class j of row r (0 for an ignored row). */
 function targetMass(c: Prepared, r: number, j: number): number {
   const { eps, cols } = c;
@@ -115,12 +210,15 @@ function targetMass(c: Prepared, r: number, j: number): number {
 function prepare(input: Values, target: ClassIndices | Values, options: unknown) {
   const fn = 'crossEntropy';
   const o = parseOptions(fn, options, spec);
-  const rows = toRows(fn, 'input', input);
+  const rows = toRows(fn, 'input', input, { deferNaN: true });
   const weight = classWeights(fn, o.weight, rows.cols);
   const probs = probabilityTarget(fn, rows, target);
   const labels = probs ? null : toClassIndices(fn, 'target', target as ClassIndices, rows.rows, rows.cols, o.ignoreIndex);
   const count = probs ? rows.rows : labelWeightSum(labels!, weight, o.ignoreIndex);
-  return { x: rows.data, rows: rows.rows, cols: rows.cols, size: rows.data.length, reduction: o.reduction, weight, ignoreIndex: o.ignoreIndex, eps: o.labelSmoothing, probs, labels, count };
+  // The hard case's kernels find NaN in their own pass; the general path checks here.
+  const hard = labels !== null && o.weight === undefined && o.labelSmoothing === 0;
+  if (!hard) checkNumbers(fn, 'input', rows.data);
+  return { x: rows.data, rows: rows.rows, cols: rows.cols, size: rows.data.length, reduction: o.reduction, weight, ignoreIndex: o.ignoreIndex, eps: o.labelSmoothing, probs, labels, count, hard };
 }
 
 /**

@@ -91,9 +91,27 @@ function rowLossAndGrad(c: Prepared, r: number, out: FloatArray | null, scale: n
   if (out) {
     const focus = gamma === 0 || rest === 0 ? 0 : gamma * Math.pow(rest, gamma - 1) * Math.exp(logPt) * logPt;
     const g = scale * a * (mod - focus);
-    for (let j = 0; j < cols; j++) out[o + j] = g * (Math.exp(x[o + j]! - lse) - (j === y ? 1 : 0));
+    softmaxMinusTarget(x, o, cols, y, g, out);
   }
   return -a * mod * logPt;
+}
+
+/**
+ * out_c = g (softmax_c - [c = y]) with softmax_c = e_c / s, e_c = exp(x_c - m), m the row's max:
+ * the way crossEntropy's kernel computes it, so that at γ = 0 both give the same bits.
+ */
+function softmaxMinusTarget(x: FloatArray, o: number, cols: number, y: number, g: number, out: FloatArray): void {
+  let m = -Infinity;
+  for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
+  if (m === -Infinity || m === Infinity) {
+    const lse = logSumExpRow(x, o, cols);
+    for (let j = 0; j < cols; j++) out[o + j] = g * (Math.exp(x[o + j]! - lse) - (j === y ? 1 : 0));
+    return;
+  }
+  let s = 0;
+  for (let j = 0; j < cols; j++) s += Math.exp(x[o + j]! - m);
+  const b = g / s;
+  for (let j = 0; j < cols; j++) out[o + j] = b * Math.exp(x[o + j]! - m) - (j === y ? g : 0);
 }
 
 function prepare(input: Values, target: ClassIndices, options: unknown) {

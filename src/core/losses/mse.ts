@@ -1,8 +1,8 @@
 import { parseOptions, reduction } from '../options';
 import { gradScale, reduce } from '../reduce';
-import type { Values } from '../tensor/types';
+import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
-import { readPair } from './pair';
+import { checkedTotal, readPair } from './pair';
 
 const spec = { reduction: reduction() };
 
@@ -23,23 +23,65 @@ const spec = { reduction: reduction() };
 export const mse = defineLoss<Values, ReductionOptions, ReturnType<typeof prepare>>({
   name: 'mse',
   prepare,
-  value({ x, y, size, reduction }) {
-    const items = reduction === 'none' ? new Float64Array(size) : null;
-    let total = 0;
-    for (let i = 0; i < size; i++) {
-      const d = x[i]! - y[i]!;
-      total += d * d;
-      if (items) items[i] = d * d;
-    }
-    return reduce('mse', reduction, total, size, items);
-  },
+  value,
   // d/dx (x - y)^2 = 2 (x - y)
-  grad({ x, y, size, reduction }, out) {
-    const s = 2 * gradScale('mse', reduction, size);
-    for (let i = 0; i < size; i++) out[i] = s * (x[i]! - y[i]!);
+  grad(c, out) {
+    squaredError(c, out);
+  },
+  // One pass for both, unless the per-element values are wanted.
+  valueAndGrad(c, out) {
+    if (c.reduction === 'none') {
+      squaredError(c, out);
+      return value(c);
+    }
+    return reduce('mse', c.reduction, squaredError(c, out), c.size, null);
   },
 });
 
+type Prepared = ReturnType<typeof prepare>;
+
+function value(c: Prepared): number | Float64Array {
+  const { x, y, size, reduction } = c;
+  const items = reduction === 'none' ? new Float64Array(size) : null;
+  let total = 0;
+  for (let i = 0; i < size; i++) {
+    const d = x[i]! - y[i]!;
+    total += d * d;
+    if (items) items[i] = d * d;
+  }
+  return reduce('mse', reduction, checkedTotal('mse', c, total), size, items);
+}
+
+/** Writes the gradient and returns the checked sum of squared errors, in one pass. */
+function squaredError(c: Prepared, out: FloatArray): number {
+  const { x, y } = c;
+  const s = 2 * gradScale('mse', c.reduction, c.size);
+  const total = x instanceof Float32Array && y instanceof Float32Array && out instanceof Float32Array ? sqErrF32(x, y, out, s) : sqErrAny(x, y, out, s);
+  return checkedTotal('mse', c, total);
+}
+
+// The same loop twice, so each copy's element loads stay monomorphic in V8 (closures of one
+// function literal share type feedback): one for all-float32 arrays, one for everything else.
+function sqErrF32(x: Float32Array, y: Float32Array, out: Float32Array, s: number): number {
+  let total = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - y[i]!;
+    total += d * d;
+    out[i] = s * d;
+  }
+  return total;
+}
+
+function sqErrAny(x: FloatArray, y: FloatArray, out: FloatArray, s: number): number {
+  let total = 0;
+  for (let i = 0; i < x.length; i++) {
+    const d = x[i]! - y[i]!;
+    total += d * d;
+    out[i] = s * d;
+  }
+  return total;
+}
+
 function prepare(input: Values, target: Values, options: unknown) {
-  return { ...parseOptions('mse', options, spec), ...readPair('mse', input, target) };
+  return { ...parseOptions('mse', options, spec), ...readPair('mse', input, target, { deferNaN: true }) };
 }

@@ -22,7 +22,11 @@ function firstNaN(data: ArrayLike<number>): number {
   return -1;
 }
 
-function checkNumbers(fn: string, arg: string, data: FloatArray): void {
+/**
+ * Throws `fn: arg[i] must be a number, got NaN` at the first NaN of typed data. Losses that read
+ * with `toFlat(..., { deferNaN: true })` call it only when their own pass saw a NaN.
+ */
+export function checkNumbers(fn: string, arg: string, data: FloatArray): void {
   const at = firstNaN(data);
   if (at >= 0) fail(fn, `${arg}[${at}]`, 'a number', 'NaN');
 }
@@ -64,20 +68,29 @@ function fromArray(fn: string, arg: string, x: readonly number[]): Flat {
   return { data, shape: [x.length] };
 }
 
+/** How `toFlat` reads. */
+export interface ReadOptions {
+  /**
+   * Skip the NaN scan of typed data (plain arrays are still checked as they are copied): the
+   * caller's kernel sees any NaN in its own pass and then calls `checkNumbers` for the message.
+   */
+  deferNaN?: boolean;
+}
+
 /**
  * Reads `x` (array, nested array, typed array or tensor) as flat data plus shape.
- * Throws a `LossInputError` for anything else, for empty data and for NaN.
+ * Throws a `LossInputError` for anything else, for empty data and for NaN (see ReadOptions).
  */
-export function toFlat(fn: string, arg: string, x: Values): Flat {
+export function toFlat(fn: string, arg: string, x: Values, read: ReadOptions = {}): Flat {
   let flat: Flat;
   if (x instanceof Float32Array || x instanceof Float64Array) {
-    checkNumbers(fn, arg, x);
+    if (!read.deferNaN) checkNumbers(fn, arg, x);
     flat = { data: x, shape: [x.length] };
   } else if (Array.isArray(x)) {
     flat = x.length > 0 && Array.isArray(x[0]) ? fromNested(fn, arg, x as number[][]) : fromArray(fn, arg, x as number[]);
   } else if (isTensor(x)) {
     flat = fromTensor(fn, arg, x);
-    checkNumbers(fn, arg, flat.data);
+    if (!read.deferNaN) checkNumbers(fn, arg, flat.data);
   } else {
     return fail(fn, arg, 'an array, a Float32Array/Float64Array or a { data, shape } tensor', describe(x));
   }
@@ -86,8 +99,8 @@ export function toFlat(fn: string, arg: string, x: Values): Flat {
 }
 
 /** Reads `x` as a batch of class rows (`[N, C]`, or `[C]` for one sample). */
-export function toRows(fn: string, arg: string, x: Values): Rows {
-  const flat = toFlat(fn, arg, x);
+export function toRows(fn: string, arg: string, x: Values, read: ReadOptions = {}): Rows {
+  const flat = toFlat(fn, arg, x, read);
   const { shape } = flat;
   if (shape.length > 2) fail(fn, `${arg} shape`, '[C] or [N, C]', showShape(shape));
   const rows = shape.length === 2 ? shape[0]! : 1;

@@ -1,0 +1,115 @@
+"""PyTorch side of `npm run bench` (src/node/bench/torch.ts writes the manifest and data).
+
+Usage: /usr/bin/python3 scripts/bench/torch_bench.py MANIFEST.json
+Runs each workload on one thread in float32: warm-up runs, then timed runs (value and
+gradient each time), and prints {"torch": version, "results": [...]} as JSON on stdout.
+"""
+import json
+import statistics
+import sys
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+
+torch.set_num_threads(1)
+
+
+def tensor(path, dtype):
+    return torch.from_numpy(np.fromfile(path, dtype=dtype))
+
+
+def measure(run, warmup, reps):
+    last = None
+    for _ in range(warmup):
+        last = run()
+    samples = []
+    for _ in range(reps):
+        t0 = time.perf_counter_ns()
+        last = run()
+        samples.append((time.perf_counter_ns() - t0) / 1e6)
+    return {"medianMs": statistics.median(samples), "samplesMs": samples, "warmup": warmup, "reps": reps, "value": last}
+
+
+def elementwise(w):
+    x = tensor(w["x"], np.float32).requires_grad_()
+    y = tensor(w["y"], np.float32)
+    loss_fn = F.mse_loss if w["kind"] == "mse" else F.binary_cross_entropy
+
+    def run():
+        loss = loss_fn(x, y)
+        (grad,) = torch.autograd.grad(loss, x)
+        return loss.item()
+
+    return measure(run, w["warmup"], w["reps"])
+
+
+def softmax_ce(w):
+    logits = tensor(w["logits"], np.float32).reshape(w["rows"], w["cols"]).requires_grad_()
+    labels = tensor(w["labels"], np.int32).long()
+
+    def run():
+        loss = F.cross_entropy(logits, labels)
+        (grad,) = torch.autograd.grad(loss, logits)
+        return loss.item()
+
+    return measure(run, w["warmup"], w["reps"])
+
+
+def mnist(w):
+    d, n, bs = w["dir"], w["train"], w["batchSize"]
+    images = tensor(f"{d}/mnist.train.f32", np.float32).reshape(n, 784)
+    labels = tensor(f"{d}/mnist.train-labels.u8", np.uint8).long()
+    perms = tensor(f"{d}/mnist.perms.i32", np.int32).long().reshape(-1, n)
+    init_w = tensor(f"{d}/mnist.weight.f32", np.float32).reshape(10, 784)
+    init_b = tensor(f"{d}/mnist.bias.f32", np.float32)
+    model = torch.nn.Linear(784, 10)
+    opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
+
+    def epoch(perm):
+        total, batches = 0.0, 0
+        for start in range(0, n, bs):
+            idx = perm[start:start + bs]
+            x, y = images[idx], labels[idx]
+            opt.zero_grad()
+            loss = F.cross_entropy(model(x), y)
+            loss.backward()
+            opt.step()
+            total += loss.item()
+            batches += 1
+        return total / batches
+
+    def run():
+        with torch.no_grad():
+            model.weight.copy_(init_w)
+            model.bias.copy_(init_b)
+        loss = 0.0
+        for e in range(w["epochs"]):
+            loss = epoch(perms[e])
+        return loss
+
+    result = measure(run, w["warmup"], w["reps"])
+    if w["kind"] == "mnist-full":
+        t = w["test"]
+        x = tensor(f"{d}/mnist.test.f32", np.float32).reshape(t, 784)
+        y = tensor(f"{d}/mnist.test-labels.u8", np.uint8).long()
+        with torch.no_grad():
+            result["accuracy"] = (model(x).argmax(1) == y).sum().item() / t
+    return result
+
+
+def main():
+    manifest = json.load(open(sys.argv[1]))
+    results = []
+    for w in manifest["workloads"]:
+        kind = w["kind"]
+        run = elementwise if kind in ("mse", "bce") else softmax_ce if kind == "softmax-ce" else mnist
+        result = run(w)
+        print(f"  torch     {w['id']:<22} {result['medianMs']:10.2f} ms", file=sys.stderr, flush=True)
+        results.append({"id": w["id"], **result})
+    json.dump({"torch": torch.__version__, "results": results}, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()

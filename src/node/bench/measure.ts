@@ -1,0 +1,67 @@
+/** How many untimed and timed runs a measurement makes. */
+export interface Repetitions {
+  warmup: number;
+  reps: number;
+}
+
+/** The timings of one workload on one system, in milliseconds. */
+export interface Timing {
+  medianMs: number;
+  /** Every timed run, in order. */
+  samplesMs: number[];
+  warmup: number;
+  reps: number;
+}
+
+/** The middle value (the mean of the two middle ones for an even count). */
+export function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+}
+
+/**
+ * Runs `run` `warmup` times untimed (JIT, caches, first-touch page faults), then `reps`
+ * times timed with `process.hrtime.bigint()`, and returns the median. `run` returns a
+ * value (the loss) that is kept, so no run can be optimised away; the last one is returned.
+ */
+export function measure<T>(run: () => T, { warmup, reps }: Repetitions): { timing: Timing; last: T } {
+  let last: T = undefined as T;
+  for (let i = 0; i < warmup; i++) last = run();
+  const samplesMs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = process.hrtime.bigint();
+    last = run();
+    samplesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  }
+  return { timing: { medianMs: median(samplesMs), samplesMs, warmup, reps }, last };
+}
+
+/**
+ * The memory-bandwidth reference for a workload: the time to copy its input arrays once
+ * (`TypedArray.prototype.set`: every input byte read once and written once), median of `reps`.
+ */
+export function copyTime(inputs: readonly ArrayBufferView[], { warmup, reps }: Repetitions): number {
+  const pairs = inputs.map((a) => {
+    const src = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+    return [src, new Uint8Array(a.byteLength)] as const;
+  });
+  const { timing } = measure(() => {
+    for (const [src, dst] of pairs) dst.set(src);
+    return pairs.length;
+  }, { warmup: Math.max(1, warmup), reps });
+  return timing.medianMs;
+}
+
+/** One workload measured on one system. */
+export interface Result {
+  workload: string;
+  system: string;
+  timing: Timing;
+  /** The loss value the system computed (MNIST: mean training loss of the last epoch). */
+  value: number | null;
+  /** MNIST full run: test accuracy in [0, 1]. */
+  accuracy?: number | null;
+  /** The time is extrapolated, not measured; says from what. */
+  estimated?: string;
+}

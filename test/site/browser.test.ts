@@ -1,0 +1,216 @@
+/**
+ * The built documentation site, in Chromium: notebook pages with rendered KaTeX and all their
+ * plots, the reproduction table, the loss explorer computing the package's numbers, search,
+ * dark mode, and no console error anywhere. Builds the site first (`npm run docs:build`), so
+ * it always tests the current sources; LOSSLAB_SKIP_BUILD=1 reuses build/ while iterating.
+ * Outside CI it skips when Chromium is absent; with CI=true it must run.
+ */
+import { execSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join, relative, resolve } from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serveStatic } from '../../scripts/serve';
+import * as losslab from '../../src';
+import { readChecks } from '../../src/node/mdx/reproduction';
+import { NOTEBOOK_FILE } from '../../src/node/mdx/prepare';
+
+const root = resolve(__dirname, '..', '..');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const CI = /^(1|true)$/i.test(process.env.CI ?? '');
+const runs = CI || existsSync(CHROMIUM);
+const notebooksDir = resolve(process.env.LOSSLAB_NOTEBOOKS ?? join(root, 'notebooks'));
+const reproductionFile = resolve(process.env.LOSSLAB_REPRODUCTION ?? join(root, 'reproduction.json'));
+const artifacts = join(root, 'test-artifacts');
+
+if (!runs) console.warn(`test/site/browser.test.ts skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or CI=true to make this an error).`);
+
+const notebooks = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => NOTEBOOK_FILE.test(f)).sort() : [];
+
+interface NotebookJson {
+  cells: { cell_type: string; source: string | string[]; outputs?: { output_type: string; data?: Record<string, unknown> }[] }[];
+}
+
+/** Plots in the .ipynb: displays with an SVG, a PNG/JPEG or a Vega-Lite spec (one each). */
+function plotsIn(nb: NotebookJson): number {
+  const kinds = ['image/svg+xml', 'image/png', 'image/jpeg', 'application/vnd.vegalite.v5+json'];
+  return nb.cells.flatMap((c) => c.outputs ?? []).filter((o) => o.data && kinds.some((k) => k in o.data!)).length;
+}
+
+describe.runIf(runs)('the built documentation site', () => {
+  let server: Server;
+  let base: string;
+  let context: BrowserContext;
+  let profile: string;
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    if (!process.env.LOSSLAB_SKIP_BUILD) execSync('npm run docs:build', { cwd: root, stdio: 'inherit', env: process.env });
+    const served = await serveStatic(join(root, 'build'));
+    server = served.server;
+    base = served.url;
+    profile = mkdtempSync(join(tmpdir(), 'losslab-chromium-'));
+    context = await chromium.launchPersistentContext(profile, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      viewport: { width: 1280, height: 900 },
+    });
+    mkdirSync(artifacts, { recursive: true });
+  }, 600_000);
+
+  afterAll(async () => {
+    await context?.close();
+    await new Promise((done) => (server ? server.close(done) : done(undefined)));
+    if (profile) rmSync(profile, { recursive: true, force: true });
+  });
+
+  /** Opens a page of the site, hydrated, recording its console errors and page errors. */
+  async function open(path: string): Promise<Page> {
+    const page = await context.newPage();
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+    await page.goto(base + path.replace(/^\//, ''), { waitUntil: 'networkidle' });
+    await page.waitForSelector('html[data-has-hydrated="true"]');
+    return page;
+  }
+
+  it('shows every notebook with rendered KaTeX, no raw $$, no KaTeX error, and all its plots', { timeout: 300_000 }, async () => {
+    for (const file of notebooks) {
+      const nb = JSON.parse(readFileSync(join(notebooksDir, file), 'utf8')) as NotebookJson;
+      const page = await open(`/docs/notebooks/${file.replace(/\.ipynb$/, '')}`);
+      const article = page.locator('article');
+      const hasMath = nb.cells.some((c) => c.cell_type === 'markdown' && (Array.isArray(c.source) ? c.source.join('') : c.source).includes('$'));
+      if (hasMath) expect(await article.locator('.katex').count(), `${file}: .katex elements`).toBeGreaterThan(0);
+      expect(await article.locator('.katex-error').count(), `${file}: .katex-error`).toBe(0);
+      const prose = await article.evaluate((el) => {
+        const copy = el.cloneNode(true) as HTMLElement;
+        copy.querySelectorAll('pre, code, .katex').forEach((n) => n.remove());
+        return copy.textContent ?? '';
+      });
+      expect(prose, `${file}: raw $$ outside code and math`).not.toContain('$$');
+      const plots = article.locator('figure.ll-plot img');
+      expect(await plots.count(), `${file}: plots on the page`).toBe(plotsIn(nb));
+      // Docusaurus marks markdown images loading="lazy": load them all now, then wait.
+      await plots.evaluateAll((imgs) => (imgs as HTMLImageElement[]).forEach((i) => { i.loading = 'eager'; }));
+      await plots.evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((i) => (i.complete ? null : new Promise((r) => { i.addEventListener('load', r, { once: true }); i.addEventListener('error', r, { once: true }); })))));
+      const broken = await plots.evaluateAll((imgs) => (imgs as HTMLImageElement[]).filter((i) => i.naturalWidth === 0).map((i) => i.src));
+      expect(broken, `${file}: plots that do not load`).toEqual([]);
+      if (file === notebooks[0]) await page.screenshot({ path: join(artifacts, 'notebook.png'), fullPage: true });
+      await page.close();
+    }
+  });
+
+  it('lists every check of reproduction.json on the reproduction page, all passing', async () => {
+    const checks = readChecks(readFileSync(reproductionFile, 'utf8'), relative(root, reproductionFile));
+    const page = await open('/docs/reproduction');
+    const rows = page.locator('[data-testid="reproduction-row"]');
+    expect(await rows.count()).toBe(checks.length);
+    const texts = await rows.allInnerTexts();
+    checks.forEach((c, k) => expect(texts[k]).toContain(c.example));
+    expect(checks.filter((c) => !c.pass).map((c) => c.example), 'failing checks in reproduction.json').toEqual([]);
+    expect(await page.locator('[data-testid="reproduction-row"][data-pass="false"]').count()).toBe(0);
+    await page.close();
+  });
+
+  it("shows the package's value and gradient in the explorer, and updates them as the inputs move", { timeout: 120_000 }, async () => {
+    const page = await open('/docs/explorer');
+    const value = page.getByTestId('explorer-value');
+    const grad = page.getByTestId('explorer-grad');
+    const read = async () => ({ value: Number(await value.getAttribute('data-value')), grad: Number(await grad.getAttribute('data-value')) });
+    const input = async (key: string) => Number(await page.getByTestId(`explorer-${key}`).inputValue());
+
+    // mse: one prediction against one target
+    await page.getByTestId('explorer-loss').selectOption('mse');
+    const before = await read();
+    const expectMse = async () => {
+      const [x, t] = [await input('x'), await input('target')];
+      const shown = await read();
+      expect(shown.value).toBeCloseTo(losslab.mse([x], [t]), 12);
+      expect(shown.grad).toBeCloseTo(losslab.mse.grad([x], [t])[0]!, 12);
+      expect(await value.innerText()).toBe(String(Number(shown.value.toPrecision(6))));
+    };
+    await expectMse();
+    await page.getByTestId('explorer-x').focus();
+    for (let k = 0; k < 25; k++) await page.keyboard.press('ArrowRight');
+    const after = await read();
+    expect(after.value).not.toBe(before.value);
+    expect(after.grad).not.toBe(before.grad);
+    await expectMse();
+    await page.getByTestId('explorer-target-number').fill('-1.25');
+    await expectMse();
+    await page.screenshot({ path: join(artifacts, 'explorer.png'), fullPage: false });
+
+    // crossEntropy: three logits, a class target, label smoothing
+    await page.getByTestId('explorer-loss').selectOption('crossEntropy');
+    await page.getByTestId('explorer-target-number').fill('2');
+    await page.getByTestId('explorer-labelSmoothing-number').fill('0.1');
+    const logits = [[await input('x'), await input('l1'), await input('l2')]];
+    const ce = await read();
+    expect(ce.value).toBeCloseTo(losslab.crossEntropy(logits, [2], { labelSmoothing: 0.1 }), 12);
+    expect(ce.grad).toBeCloseTo(losslab.crossEntropy.grad(logits, [2], { labelSmoothing: 0.1 })[0]![0]!, 12);
+
+    // sigmoidFocalLoss: gamma moves the numbers
+    await page.getByTestId('explorer-loss').selectOption('sigmoidFocalLoss');
+    const focalBefore = await read();
+    await page.getByTestId('explorer-gamma-number').fill('0.5');
+    const [x, t, alpha] = [await input('x'), await input('target'), await input('alpha')];
+    const focal = await read();
+    expect(focal.value).not.toBe(focalBefore.value);
+    expect(focal.value).toBeCloseTo(losslab.sigmoidFocalLoss([x], [t], { gamma: 0.5, alpha }), 12);
+    expect(focal.grad).toBeCloseTo(losslab.sigmoidFocalLoss.grad([x], [t], { gamma: 0.5, alpha })[0]!, 12);
+    expect(await page.locator('[data-testid="explorer-loss-chart"] circle').count()).toBe(1);
+    await page.close();
+  });
+
+  it("finds 'focal' with the offline search", async () => {
+    const page = await open('/');
+    await page.locator('.navbar__search-input').fill('focal');
+    const suggestion = page.locator('.aa-suggestion, [class*="suggestion"]').filter({ hasText: /focal/i });
+    await expect.poll(() => suggestion.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    await page.close();
+  });
+
+  it('switches to dark mode with the navbar toggle', async () => {
+    const page = await open('/docs/explorer');
+    const theme = () => page.evaluate(() => document.documentElement.dataset.theme);
+    const start = await theme();
+    await page.locator('button[class*="toggleButton"]').first().click();
+    await expect.poll(theme).not.toBe(start);
+    if ((await theme()) !== 'dark') await page.locator('button[class*="toggleButton"]').first().click();
+    await expect.poll(theme).toBe('dark');
+    await page.screenshot({ path: join(artifacts, 'explorer-dark.png') });
+    await page.close();
+  });
+
+  it('renders the landing page with a loss, a formula and a plot', async () => {
+    const page = await open('/');
+    await page.evaluate(() => localStorage.setItem('theme', 'light'));
+    await page.reload({ waitUntil: 'networkidle' });
+    expect(Number(await page.getByTestId('landing-mse').innerText())).toBeCloseTo(losslab.mse([1, 3, 5, 6, 7], [3, 2, 7, 5, 8]), 12);
+    expect(await page.locator('main .katex').count()).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="landing-plot"] svg path').count()).toBeGreaterThan(0);
+    await page.screenshot({ path: join(artifacts, 'landing.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('logs no console error on any page of the site', { timeout: 300_000 }, async () => {
+    const pages = htmlPages(join(root, 'build')).filter((p) => p !== '/404');
+    for (const path of pages) (await open(path)).close();
+    expect(consoleErrors).toEqual([]);
+  });
+});
+
+/** Every page of the built site, as a clean URL path. */
+function htmlPages(dir: string, prefix = ''): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    if (e.isDirectory()) return e.name === 'assets' ? [] : htmlPages(join(dir, e.name), `${prefix}/${e.name}`);
+    if (!e.name.endsWith('.html')) return [];
+    const stem = e.name.replace(/\.html$/, '');
+    return [stem === 'index' ? prefix || '/' : `${prefix}/${stem}`];
+  });
+}

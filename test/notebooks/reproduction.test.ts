@@ -11,11 +11,36 @@ import { expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../..');
 
 /**
- * Worked examples that must each have a passing check in reproduction.json, as
- * `{ source: '000', example: 'softmax CEE, mean' }`. Empty until the notebooks land;
- * the lead fills it from the source documents.
+ * The worked examples of the source documents: each must have a passing check in
+ * reproduction.json, and where the source prints a number, the check's `expected` must be that
+ * number (so a notebook cannot quietly move the goalposts).
  */
-const REQUIRED_EXAMPLES: Array<{ source: string; example: string }> = [];
+const REQUIRED_EXAMPLES: Array<{ source: string; example: string; expected?: number }> = [
+  // seed 000: half-SSE `mse`, softmax CEE, sigmoid CEE
+  { source: '000', example: 'seed 000 mse() = half the sum of squares', expected: 5.5 },
+  { source: '000', example: '-ln 0.9', expected: 0.105 },
+  { source: '000', example: 'softmax CEE, sample 1', expected: 1.2039728043259361 },
+  { source: '000', example: 'softmax CEE, sample 2', expected: 0.6931471805599453 },
+  { source: '000', example: 'softmax CEE, sample 3', expected: 0.6931471805599453 },
+  { source: '000', example: 'softmax CEE, mean', expected: 0.8634223884819422 },
+  { source: '000', example: 'softmax CEE, better prediction, mean', expected: 0.6323733282952938 },
+  ...[0.6931471805599453, 0.35667494393873245, 0.35667494393873245, 0.2231435513142097, 0.35667494393873245, 0.10536051565782628].map((expected, i) => ({ source: '000', example: `sigmoid CEE, sample ${i + 1}`, expected })),
+  { source: '000', example: 'sigmoid CEE, mean', expected: 0.34861267989136313 },
+  // seed 001: numpy implementations against the package
+  { source: '001', example: 'seed 001 mse() equals losslab mse' },
+  // seed 002: height/weight regression, log_softmax + gather, MNIST
+  { source: '002', example: 'linear regression: MSE after 10000 Adam epochs', expected: 1.8618 },
+  { source: '002', example: 'linear regression: least-squares optimum MSE', expected: 1.8618 },
+  { source: '002', example: 'seed 002 cross_entropy_loss (log_softmax + gather) equals crossEntropy' },
+  { source: '002', example: 'MNIST linear classifier test accuracy (%)', expected: 91.8 },
+  // seed 003: loss and gradient descent, the dice
+  { source: '003', example: 'J(w) = 0 when w fits every sample', expected: 0 },
+  { source: '003', example: 'fair die entropy', expected: 1.7918 },
+  { source: '003', example: 'cross-entropy of the fair die against the biased die', expected: 2.0343 },
+  // seed 004: its PyTorch examples, on PyTorch's own random inputs (torch.manual_seed(0))
+  { source: '004', example: 'seed 004 CrossEntropyLoss example (torch.manual_seed(0)) equals crossEntropy' },
+  { source: '004', example: 'seed 004 BCELoss example (torch.manual_seed(0)) equals binaryCrossEntropy' },
+];
 
 const notebookBytes = () => {
   const dir = path.join(root, 'notebooks');

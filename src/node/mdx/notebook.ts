@@ -140,7 +140,7 @@ export async function convertNotebook(nb: Notebook, opts: ConvertOptions): Promi
   const notice = `{/* Generated from ${opts.name.replace(/\*\//g, '* /')} by src/node/mdx: edit the notebook, not this file. */}`;
   const hasH1 = cells.length > 0 && cells[0]!.type === 'markdown' && /^#\s/m.test(cells[0]!.mdx);
   const heading = hasH1 ? [] : [`# ${escapeMarkdown(title)}`];
-  const footer = `<p className="ll-source-note">Rendered from <code>{${jsString(opts.name)}}</code>, executed with its outputs.</p>`;
+  const footer = `<p className="ll-source-note">Rendered from <code>{${jsString(opts.name)}}</code>, executed with its outputs. The notebooks import the package from the repository as <code>./src/index</code>; in your own code that is <code>'losslab'</code>.</p>`;
   const mdx = [front, notice, ...heading, ...cells.map((c) => c.mdx), footer].join('\n\n') + '\n';
   return { mdx, title, assets, cells, plots };
 }

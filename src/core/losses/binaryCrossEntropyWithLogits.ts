@@ -1,10 +1,14 @@
 import { fail } from '../errors';
-import { softplus, sigmoidScalar } from '../math/scalar';
+import * as scalarModule from '../math/scalar';
 import { numberOption, optionalValues, optionalVector, parseOptions, reduction } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { Values } from '../tensor/types';
 import { readBinaryPair } from './binaryPair';
 import { defineLoss, type ReductionOptions } from './defineLoss';
+
+// Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
+// through a getter at each use, which V8 does not inline into a hot loop; these are read once.
+const { softplus, sigmoidScalar } = scalarModule;
 
 const spec = {
   reduction: reduction(),

@@ -1,9 +1,14 @@
 import { fail } from '../errors';
+import * as expModule from '../math/fastExp';
 import { logSumExpRow } from '../math/rowKernels';
 import { gradScale, reduce } from '../reduce';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { Rows } from '../tensor/flatten';
 import type { FloatArray, Reduction } from '../tensor/types';
+
+// Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
+// through a getter at each use, which V8 does not inline into a hot loop; these are read once.
+const fastExp = expModule.fastExp;
 
 /** Keras's backend epsilon: probabilities are clipped to [EPSILON, 1 - EPSILON] before the log. */
 export const EPSILON = 1e-7;
@@ -86,6 +91,6 @@ function logitRow(c: CategoricalBatch, r: number, out: FloatArray | null, scale:
     if (t[o + j] !== 0) loss += t[o + j]! * (lse - x[o + j]!);
     mass += t[o + j]!;
   }
-  if (out) for (let j = 0; j < cols; j++) out[o + j] = scale * (mass * Math.exp(x[o + j]! - lse) - t[o + j]!);
+  if (out) for (let j = 0; j < cols; j++) out[o + j] = scale * (mass * fastExp(x[o + j]! - lse) - t[o + j]!);
   return loss;
 }

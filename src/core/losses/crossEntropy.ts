@@ -1,5 +1,8 @@
 import { numberOption, optionalVector, parseOptions, reduction } from '../options';
-import { logSumExpRow } from '../math/rowKernels';
+import * as expModule from '../math/fastExp';
+import * as logModule from '../math/fastLog';
+import * as rowModule from '../math/rowKernels';
+import { reserveWasmMemory, WASM_WORK_AT, wasmKernels } from '../math/wasmKernels';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { assertSameShape, checkNumbers, toFlat, toRows, type Rows } from '../tensor/flatten';
@@ -8,6 +11,12 @@ import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { classWeights } from './classWeights';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 import { labelWeightSum } from './labelWeightSum';
+
+// Module-local bindings of the imports used per element or row: CommonJS builds (tsx) read an import
+// through a getter at each use, which V8 does not inline into a hot loop; these are read once.
+const fastExp = expModule.fastExp;
+const fastLog = logModule.fastLog;
+const { expRowF32, expRowF64, logSumExpRow, rowHasNaN, rowRangeF32, rowRangeF64, scaleRowF32, scaleRowF64 } = rowModule;
 
 const spec = {
   reduction: reduction(),
@@ -104,7 +113,7 @@ function rowLossAndGrad(c: Prepared, r: number, out: FloatArray | null, scale: n
   if (out) {
     for (let j = 0; j < cols; j++) {
       const omega = targetMass(c, r, j) * weight[j]!;
-      out[o + j] = scale * (omegaSum * Math.exp(x[o + j]! - lse) - omega);
+      out[o + j] = scale * (omegaSum * fastExp(x[o + j]! - lse) - omega);
     }
   }
   return loss;
@@ -112,57 +121,140 @@ function rowLossAndGrad(c: Prepared, r: number, out: FloatArray | null, scale: n
 
 /**
  * Class-index targets without weights or smoothing (c.hard): ℓ = lse - x_k for target k, where
- * lse = m + log Σ_j exp(x_j - m), m the row's max. The input was read without its NaN scan:
- * a NaN makes its row's Math.max NaN, and only then is the input scanned to name it.
+ * lse = m + log s, s = Σ_j exp(x_j - m), m the row's max. The input was read without its NaN scan:
+ * the row kernels below find a NaN in their own passes, and only then is the input scanned to name it.
+ * The value alone runs the same row kernels as valueAndGrad (into a scratch row), so both
+ * give the same loss to the last bit.
  */
 function hardValue(c: Prepared, items: Float64Array | null): number {
-  const { x, cols, labels, ignoreIndex } = c;
+  const { x } = c;
+  const e = new Float64Array(c.cols);
+  if (x instanceof Float32Array) return hardRowsWasm(c, x, null, 0, e, items) ?? hardRowsF32(c, x, null, 0, e, items);
+  return hardRowsF64(c, x, null, 0, e, items);
+}
+
+/** hardValue that also writes scale * (softmax(x) - onehot(k)) per row; see hardRowsF32. */
+function hardValueAndGrad(c: Prepared, out: FloatArray, scale: number, items: Float64Array | null): number {
+  const { x } = c;
+  const e = new Float64Array(c.cols);
+  if (x instanceof Float32Array && out instanceof Float32Array) return hardRowsWasm(c, x, out, scale, e, items) ?? hardRowsF32(c, x, out, scale, e, items);
+  if (x instanceof Float64Array && out instanceof Float64Array) return hardRowsF64(c, x, out, scale, e, items);
+  return hardRowsMixed(c, x, out, scale, e, items);
+}
+
+// Three passes per row: the max m (and the min, NaN skipped by both: rowRange*); e_j = exp(x_j - m)
+// (expRowF32 / expRowF64: inlined exp, no clamp when m - min <= 708) into the float64 scratch e
+// while summing s; with `out`, out_j = (scale / s) e_j and - scale at the target:
+// scale (softmax_j - [j = k]). The loss is m + log s - x_k. A NaN makes s NaN, and only then is
+// the input scanned to name it (ignored rows and rows without a finite max are scanned here).
+// Ignored rows get a zero gradient; rows whose max is ±Infinity take the general path. The same
+// loop three times, so each copy's element loads stay monomorphic in V8 (see mse): float32 input
+// and gradient, float64 input and gradient (the exps go straight into `out`), and mixed. Float32
+// input goes through the WebAssembly SIMD kernel first (hardRowsWasm: the same bits, 2x faster).
+function hardRowsF32(c: Prepared, x: Float32Array, out: Float32Array | null, scale: number, e: Float64Array, items: Float64Array | null): number {
+  const range = new Float64Array(2);
   let total = 0;
   for (let r = 0; r < c.rows; r++) {
-    const o = r * cols;
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
-    if (m !== m) checkNumbers('crossEntropy', 'input', x);
-    const k = labels![r]!;
-    if (k === ignoreIndex) continue;
-    const loss = logSumExpRow(x, o, cols) - x[o + k]!;
+    const loss = hardRowF32(c, x, out, scale, e, range, r);
     total += loss;
     if (items) items[r] = loss;
   }
   return total;
 }
-/** hardValue that also writes scale * (softmax(x) - onehot(k)) per row; see hardRowsF32. */
-function hardValueAndGrad(c: Prepared, out: FloatArray, scale: number, items: Float64Array | null): number {
-  const { x } = c;
-  const e = new Float64Array(c.cols);
-  return x instanceof Float32Array && out instanceof Float32Array ? hardRowsF32(c, x, out, scale, e, items) : hardRowsAny(c, x, out, scale, e, items);
+
+/** Row r of hardRowsF32: writes its gradient (with `out`) and returns its loss. */
+function hardRowF32(c: Prepared, x: Float32Array, out: Float32Array | null, scale: number, e: Float64Array, range: Float64Array, r: number): number {
+  const { cols, ignoreIndex } = c;
+  const o = r * cols;
+  const k = c.labels![r]!;
+  rowRangeF32(x, o, cols, range);
+  const m = range[0]!;
+  const low = range[1]!;
+  if (k === ignoreIndex || !(m > -Infinity && m < Infinity)) {
+    if (rowHasNaN(x, o, cols)) checkNumbers('crossEntropy', 'input', x);
+    if (k !== ignoreIndex) return rowLossAndGrad(c, r, out, scale);
+    if (out) for (let j = o; j < o + cols; j++) out[j] = 0;
+    return 0;
+  }
+  const s = expRowF32(x, o, cols, m, m - low > 708, e, 0);
+  if (s !== s) checkNumbers('crossEntropy', 'input', x);
+  if (out) {
+    const a = scale / s;
+    scaleRowF32(out, o, e, cols, a);
+    out[o + k] = a * e[k]! - scale;
+  }
+  return m + fastLog(s) - x[o + k]!;
 }
 
-// One exp per element: e_j = exp(x_j - m) into the float64 scratch e while summing s, then
-// out_j = (scale / s) e_j, and - scale at the target: scale (softmax_j - [j = k]). Ignored rows
-// get a zero gradient; rows whose max is ±Infinity take
-// the general path. Two copies of one loop keep V8's loads monomorphic (see mse).
-function hardRowsF32(c: Prepared, x: Float32Array, out: Float32Array, scale: number, e: Float64Array, items: Float64Array | null): number {
+/**
+ * hardRowsF32 through the WebAssembly SIMD kernel ceRowsF32 (the same bits), in chunks of rows
+ * copied into its memory: it does the rows whose exponents all lie in [-708, 0] and leaves the
+ * rest (ignored, non-finite, wide or NaN rows) to hardRowF32. Null where WebAssembly SIMD is
+ * unavailable or the rows are too short to be worth the copies.
+ */
+function hardRowsWasm(c: Prepared, x: Float32Array, out: Float32Array | null, scale: number, e: Float64Array, items: Float64Array | null): number | null {
+  const { cols, rows, ignoreIndex } = c;
+  const k = cols >= 16 ? wasmKernels() : null;
+  if (!k) return null;
+  const labels = c.labels!;
+  const chunk = Math.max(1, Math.min(rows, Math.floor(16384 / cols)));
+  const xAt = WASM_WORK_AT;
+  const outAt = xAt + 4 * chunk * cols;
+  const eAt = outAt + 4 * chunk * cols + 8 - ((outAt + 4 * chunk * cols) % 8);
+  const labAt = eAt + 8 * cols;
+  const resAt = labAt + 4 * chunk + 8 - ((labAt + 4 * chunk) % 8);
+  reserveWasmMemory(k, resAt + 24 * chunk);
+  const buffer = k.memory.buffer;
+  const xw = new Float32Array(buffer, xAt, chunk * cols);
+  const ow = new Float32Array(buffer, outAt, chunk * cols);
+  const lw = new Int32Array(buffer, labAt, chunk);
+  const res = new Float64Array(buffer, resAt, 3 * chunk);
+  const range = new Float64Array(2);
+  let total = 0;
+  for (let r0 = 0; r0 < rows; r0 += chunk) {
+    const n = Math.min(chunk, rows - r0);
+    xw.set(x.subarray(r0 * cols, (r0 + n) * cols));
+    lw.set(labels.subarray(r0, r0 + n));
+    k.ceRowsF32(xAt, outAt, eAt, labAt, resAt, n, cols, scale, ignoreIndex);
+    if (out) out.set(n === chunk ? ow : ow.subarray(0, n * cols), r0 * cols);
+    for (let i = 0; i < n; i++) {
+      const r = r0 + i;
+      const loss = res[3 * i + 2] === 0 ? res[3 * i]! + fastLog(res[3 * i + 1]!) - x[r * cols + labels[r]!]! : hardRowF32(c, x, out, scale, e, range, r);
+      total += loss;
+      if (items) items[r] = loss;
+    }
+  }
+  return total;
+}
+
+function hardRowsF64(c: Prepared, x: Float64Array, out: Float64Array | null, scale: number, e: Float64Array, items: Float64Array | null): number {
   const { cols, labels, ignoreIndex } = c;
+  const range = new Float64Array(2);
   let total = 0;
   for (let r = 0; r < c.rows; r++) {
     const o = r * cols;
     const k = labels![r]!;
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
-    if (m !== m) checkNumbers('crossEntropy', 'input', x);
+    rowRangeF64(x, o, cols, range);
+    const m = range[0]!;
+    const low = range[1]!;
     let loss = 0;
-    if (k === ignoreIndex) {
-      for (let j = 0; j < cols; j++) out[o + j] = 0;
-    } else if (m === -Infinity || m === Infinity) {
-      loss = rowLossAndGrad(c, r, out, scale);
+    if (k === ignoreIndex || !(m > -Infinity && m < Infinity)) {
+      if (rowHasNaN(x, o, cols)) checkNumbers('crossEntropy', 'input', x);
+      if (k !== ignoreIndex) loss = rowLossAndGrad(c, r, out, scale);
+      else if (out) for (let j = o; j < o + cols; j++) out[j] = 0;
     } else {
-      let s = 0;
-      for (let j = 0; j < cols; j++) s += e[j] = Math.exp(x[o + j]! - m);
-      const a = scale / s;
-      for (let j = 0; j < cols; j++) out[o + j] = a * e[j]!;
-      out[o + k] = a * e[k]! - scale;
-      loss = m + Math.log(s) - x[o + k]!;
+      // the exps go straight into `out` when there is one
+      const dst = out ?? e;
+      const d = out ? o : 0;
+      const s = expRowF64(x, o, cols, m, m - low > 708, dst, d);
+      if (s !== s) checkNumbers('crossEntropy', 'input', x);
+      if (out) {
+        const a = scale / s;
+        const ek = out[o + k]!;
+        scaleRowF64(out, o, out, o, cols, a);
+        out[o + k] = a * ek - scale;
+      }
+      loss = m + fastLog(s) - x[o + k]!;
     }
     total += loss;
     if (items) items[r] = loss;
@@ -170,27 +262,30 @@ function hardRowsF32(c: Prepared, x: Float32Array, out: Float32Array, scale: num
   return total;
 }
 
-function hardRowsAny(c: Prepared, x: FloatArray, out: FloatArray, scale: number, e: Float64Array, items: Float64Array | null): number {
+function hardRowsMixed(c: Prepared, x: FloatArray, out: FloatArray, scale: number, e: Float64Array, items: Float64Array | null): number {
   const { cols, labels, ignoreIndex } = c;
+  const range = new Float64Array(2);
   let total = 0;
   for (let r = 0; r < c.rows; r++) {
     const o = r * cols;
     const k = labels![r]!;
-    let m = -Infinity;
-    for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
-    if (m !== m) checkNumbers('crossEntropy', 'input', x);
+    if (x instanceof Float32Array) rowRangeF32(x, o, cols, range);
+    else rowRangeF64(x, o, cols, range);
+    const m = range[0]!;
+    const low = range[1]!;
     let loss = 0;
-    if (k === ignoreIndex) {
-      for (let j = 0; j < cols; j++) out[o + j] = 0;
-    } else if (m === -Infinity || m === Infinity) {
-      loss = rowLossAndGrad(c, r, out, scale);
+    if (k === ignoreIndex || !(m > -Infinity && m < Infinity)) {
+      if (rowHasNaN(x, o, cols)) checkNumbers('crossEntropy', 'input', x);
+      if (k !== ignoreIndex) loss = rowLossAndGrad(c, r, out, scale);
+      else for (let j = o; j < o + cols; j++) out[j] = 0;
     } else {
-      let s = 0;
-      for (let j = 0; j < cols; j++) s += e[j] = Math.exp(x[o + j]! - m);
+      const wide = m - low > 708;
+      const s = x instanceof Float32Array ? expRowF32(x, o, cols, m, wide, e, 0) : expRowF64(x, o, cols, m, wide, e, 0);
+      if (s !== s) checkNumbers('crossEntropy', 'input', x);
       const a = scale / s;
       for (let j = 0; j < cols; j++) out[o + j] = a * e[j]!;
       out[o + k] = a * e[k]! - scale;
-      loss = m + Math.log(s) - x[o + k]!;
+      loss = m + fastLog(s) - x[o + k]!;
     }
     total += loss;
     if (items) items[r] = loss;

@@ -1,11 +1,17 @@
 import { fail } from '../errors';
-import { logSumExpRow } from '../math/rowKernels';
+import * as expModule from '../math/fastExp';
+import * as rowModule from '../math/rowKernels';
 import { numberOption, optionalVector, parseOptions, reduction } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
+
+// Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
+// through a getter at each use, which V8 does not inline into a hot loop; these are read once.
+const fastExp = expModule.fastExp;
+const { expSumRow, logSumExpRow } = rowModule;
 
 const spec = {
   reduction: reduction(),
@@ -97,21 +103,19 @@ function rowLossAndGrad(c: Prepared, r: number, out: FloatArray | null, scale: n
 }
 
 /**
- * out_c = g (softmax_c - [c = y]) with softmax_c = e_c / s, e_c = exp(x_c - m), m the row's max:
- * the way crossEntropy's kernel computes it, so that at γ = 0 both give the same bits.
+ * out_c = g (softmax_c - [c = y]) with softmax_c = e_c / s, e_c = exp(x_c - m), m the row's max
+ * (fastExp, s summed by expSumRow): the way crossEntropy's kernel computes it, so that at γ = 0 both give the same bits.
  */
 function softmaxMinusTarget(x: FloatArray, o: number, cols: number, y: number, g: number, out: FloatArray): void {
   let m = -Infinity;
   for (let j = 0; j < cols; j++) m = Math.max(m, x[o + j]!);
   if (m === -Infinity || m === Infinity) {
     const lse = logSumExpRow(x, o, cols);
-    for (let j = 0; j < cols; j++) out[o + j] = g * (Math.exp(x[o + j]! - lse) - (j === y ? 1 : 0));
+    for (let j = 0; j < cols; j++) out[o + j] = g * (fastExp(x[o + j]! - lse) - (j === y ? 1 : 0));
     return;
   }
-  let s = 0;
-  for (let j = 0; j < cols; j++) s += Math.exp(x[o + j]! - m);
-  const b = g / s;
-  for (let j = 0; j < cols; j++) out[o + j] = b * Math.exp(x[o + j]! - m) - (j === y ? g : 0);
+  const b = g / expSumRow(x, o, cols, m);
+  for (let j = 0; j < cols; j++) out[o + j] = b * fastExp(x[o + j]! - m) - (j === y ? g : 0);
 }
 
 function prepare(input: Values, target: ClassIndices, options: unknown) {

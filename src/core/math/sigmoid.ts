@@ -1,7 +1,11 @@
 import { toFlat } from '../tensor/flatten';
 import { shapeLike } from '../tensor/shapeLike';
 import type { GradOf, Values } from '../tensor/types';
-import { sigmoidScalar } from './scalar';
+import * as scalarModule from './scalar';
+
+// Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
+// through a getter at each use, which V8 does not inline into a hot loop; these are read once.
+const sigmoidScalar = scalarModule.sigmoidScalar;
 
 /**
  * The logistic function, elementwise: $\sigma(x) = \frac{1}{1 + e^{-x}}$,

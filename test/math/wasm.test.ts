@@ -1,0 +1,147 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { binaryCrossEntropy } from '../../src/core/losses/binaryCrossEntropy';
+import { crossEntropy } from '../../src/core/losses/crossEntropy';
+import { expUnchecked } from '../../src/core/math/fastExp';
+import { fastLogNormal } from '../../src/core/math/fastLog';
+import { instantiateKernels, reserveWasmMemory, useWasmKernels, WASM_WORK_AT, wasmKernels } from '../../src/core/math/wasmKernels';
+import { wasmModule } from './generateWasm';
+import { uniform } from './ulp';
+import { testModule } from './wasmKernels';
+
+/** vexp and vlog alone, in a module of the embedded one's layout. */
+interface TestKernels {
+  memory: { readonly buffer: ArrayBuffer; grow(pages: number): number };
+  init(): void;
+  expPairs(inPtr: number, outPtr: number, n: number): void;
+  logPairs(aPtr: number, tPtr: number, outPtr: number, n: number): void;
+}
+
+afterEach(() => useWasmKernels(true));
+
+/** Runs f with the WebAssembly kernels on, then off: both results. */
+function bothPaths<T>(f: () => T): { wasm: T; ts: T } {
+  useWasmKernels(true);
+  const wasm = f();
+  useWasmKernels(false);
+  const ts = f();
+  useWasmKernels(true);
+  return { wasm, ts };
+}
+
+describe('the WebAssembly SIMD kernels', () => {
+  it('are embedded as generateWasm.ts writes them', () => {
+    const file = fileURLToPath(new URL('../../src/core/math/wasmBinary.ts', import.meta.url));
+    expect(readFileSync(file, 'utf8')).toBe(wasmModule());
+  });
+
+  it('load in this Node (WebAssembly SIMD), so the tests below compare two paths', () => {
+    expect(wasmKernels()).not.toBeNull();
+  });
+
+  it('vexp gives expUnchecked bits (so fastExp bits) on [-708.39, 709.78]', () => {
+    const k = instantiateKernels<TestKernels>(testModule())!;
+    const n = 200000;
+    reserveWasmMemory(k, WASM_WORK_AT + 16 * n);
+    const input = new Float64Array(k.memory.buffer, WASM_WORK_AT, n);
+    const u = uniform(21);
+    for (let i = 0; i < n; i++) input[i] = i < n / 2 ? -708.39 + 1418.17 * u() : -30 * u();
+    input.set([0, -0, -708.39, 709.78, 1e-300, -1e-300]);
+    k.expPairs(WASM_WORK_AT, WASM_WORK_AT + 8 * n, n);
+    const output = new Float64Array(k.memory.buffer, WASM_WORK_AT + 8 * n, n);
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(output[i], expUnchecked(input[i]!))) expect.fail(`exp(${input[i]}): wasm ${output[i]}, ts ${expUnchecked(input[i]!)}`);
+    }
+  });
+
+  it('vlog gives fastLogNormal bits for a in [2^-1022, 1], with and without a low part', () => {
+    const k = instantiateKernels<TestKernels>(testModule())!;
+    const n = 200000;
+    reserveWasmMemory(k, WASM_WORK_AT + 24 * n);
+    const a = new Float64Array(k.memory.buffer, WASM_WORK_AT, n);
+    const t = new Float64Array(k.memory.buffer, WASM_WORK_AT + 8 * n, n);
+    const u = uniform(23);
+    for (let i = 0; i < n; i++) {
+      const p = i % 3 === 0 ? u() : i % 3 === 1 ? u() ** 30 : 2 ** (-1022 * u());
+      const q = 1 - p;
+      a[i] = i % 2 ? Math.max(p, 2.2250738585072014e-308) : q;
+      t[i] = i % 2 ? 0 : 1 - q - p;
+    }
+    a.set([2.2250738585072014e-308, 1, 0.5, 0.7071067811865476]);
+    t.set([0, 0, 0, 0]);
+    k.logPairs(WASM_WORK_AT, WASM_WORK_AT + 8 * n, WASM_WORK_AT + 16 * n, n);
+    const out = new Float64Array(k.memory.buffer, WASM_WORK_AT + 16 * n, n);
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(out[i], fastLogNormal(a[i]!, t[i]!))) expect.fail(`log(${a[i]} + ${t[i]}): wasm ${out[i]}, ts ${fastLogNormal(a[i]!, t[i]!)}`);
+    }
+  });
+
+  it('binaryCrossEntropy on float32 arrays gives the same value and gradient bits with and without them', () => {
+    const u = uniform(24);
+    for (const n of [100000, 8193, 64, 65, 20001]) {
+      const x = new Float32Array(n);
+      const y = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        x[i] = i % 7 === 0 ? u() ** 40 : i % 11 === 0 ? 1 - u() ** 40 : u();
+        y[i] = u() < 0.5 ? 0 : 1;
+      }
+      x.set([0, 1, 0, 1, 1e-45, 1 - 2 ** -24]);
+      // a soft target in one chunk: that chunk runs in TypeScript
+      if (n > 9000) y[9000] = 0.25;
+      const run = () => {
+        const out = new Float32Array(n);
+        const both = binaryCrossEntropy.valueAndGrad({ data: x, shape: [n] }, { data: y, shape: [n] }, { out, reduction: 'sum' });
+        return { value: both.value, grad: Array.from(out), alone: binaryCrossEntropy({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum' }) };
+      };
+      const { wasm, ts } = bothPaths(run);
+      expect(wasm.value, `n = ${n}`).toBe(ts.value);
+      expect(wasm.alone).toBe(wasm.value);
+      expect(wasm.alone).toBe(ts.alone);
+      expect(wasm.grad).toEqual(ts.grad);
+    }
+  });
+
+  it('binaryCrossEntropy still rejects a float32 probability outside [0, 1] with the kernels on', () => {
+    const x = new Float32Array(1000).fill(0.5);
+    x[700] = 1.5;
+    expect(() => binaryCrossEntropy.valueAndGrad({ data: x, shape: [1000] }, { data: new Float32Array(1000), shape: [1000] }, { out: new Float32Array(1000) })).toThrow(/input\[700\]/);
+  });
+
+  it('crossEntropy on float32 logits gives the same value, items and gradient bits with and without them', () => {
+    const u = uniform(22);
+    for (const [rows, cols] of [[300, 1000], [7, 17], [33, 64], [5, 16], [2, 4097], [100, 10]] as const) {
+      const x = new Float32Array(rows * cols);
+      for (let i = 0; i < x.length; i++) x[i] = (u() - 0.5) * 8;
+      const labels = Int32Array.from({ length: rows }, () => Math.floor(u() * cols));
+      // rows the kernel leaves to TypeScript: an ignored label, a wide row, ±Infinity
+      if (rows > 4) {
+        labels[1] = -100;
+        x[2 * cols] = -800;
+        x[3 * cols + 1] = Infinity;
+        x[4 * cols] = -Infinity;
+      }
+      const input = { data: x, shape: [rows, cols] };
+      for (const reduction of ['mean', 'sum', 'none'] as const) {
+        const run = () => {
+          const out = new Float32Array(rows * cols);
+          const both = crossEntropy.valueAndGrad(input, labels, { reduction, out });
+          return { value: both.value, grad: Array.from(out), alone: crossEntropy(input, labels, { reduction }) };
+        };
+        const { wasm, ts } = bothPaths(run);
+        expect(wasm.value, `${rows}x${cols} ${reduction}`).toEqual(ts.value);
+        expect(wasm.alone).toEqual(ts.alone);
+        expect(wasm.alone).toEqual(wasm.value);
+        expect(wasm.grad).toEqual(ts.grad);
+      }
+    }
+  });
+
+  it('crossEntropy still names a NaN in float32 logits with the kernels on', () => {
+    const x = new Float32Array(40 * 20).fill(0.5);
+    x[3 * 20 + 7] = NaN;
+    const labels = new Int32Array(40);
+    expect(() => crossEntropy.valueAndGrad({ data: x, shape: [40, 20] }, labels, { out: new Float32Array(800) })).toThrow(/input\[67\] must be a number, got NaN/);
+    expect(() => crossEntropy({ data: x, shape: [40, 20] }, labels)).toThrow(/input\[67\]/);
+  });
+});

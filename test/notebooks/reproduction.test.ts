@@ -23,11 +23,13 @@ const REQUIRED_EXAMPLES: Array<{ source: string; example: string; expected?: num
   { source: '000', example: 'softmax CEE, sample 2', expected: 0.6931471805599453 },
   { source: '000', example: 'softmax CEE, sample 3', expected: 0.6931471805599453 },
   { source: '000', example: 'softmax CEE, mean', expected: 0.8634223884819422 },
+  ...[0.5108256237659907, 0.6931471805599453, 0.6931471805599453].map((expected, i) => ({ source: '000', example: `softmax CEE, better prediction, sample ${i + 1}`, expected })),
   { source: '000', example: 'softmax CEE, better prediction, mean', expected: 0.6323733282952938 },
   ...[0.6931471805599453, 0.35667494393873245, 0.35667494393873245, 0.2231435513142097, 0.35667494393873245, 0.10536051565782628].map((expected, i) => ({ source: '000', example: `sigmoid CEE, sample ${i + 1}`, expected })),
   { source: '000', example: 'sigmoid CEE, mean', expected: 0.34861267989136313 },
   // seed 001: numpy implementations against the package
   { source: '001', example: 'seed 001 mse() equals losslab mse' },
+  ...['binary_crossentropy() equals losslab binaryCrossEntropy', 'categorical_crossentropy() equals losslab categoricalCrossEntropy', 'hinge() equals losslab hinge', 'kld() equals losslab klDivergence', 'dice_loss() equals losslab diceLoss'].map((what) => ({ source: '001', example: `seed 001 ${what}` })),
   // seed 002: height/weight regression, log_softmax + gather, MNIST
   { source: '002', example: 'linear regression: MSE after 10000 Adam epochs', expected: 1.8618 },
   { source: '002', example: 'linear regression: least-squares optimum MSE', expected: 1.8618 },
@@ -36,10 +38,17 @@ const REQUIRED_EXAMPLES: Array<{ source: string; example: string; expected?: num
   // seed 003: loss and gradient descent, the dice
   { source: '003', example: 'J(w) = 0 when w fits every sample', expected: 0 },
   { source: '003', example: 'fair die entropy', expected: 1.7918 },
+  { source: '003', example: 'fair die entropy as the cross-entropy H(p, p)', expected: 1.7918 },
   { source: '003', example: 'cross-entropy of the fair die against the biased die', expected: 2.0343 },
+  { source: '003', example: 'cross-entropy of the fair die against the biased die, as entropy + KL', expected: 2.0343 },
+  { source: '003', example: 'cross-entropy = entropy + KL divergence' },
   // seed 004: its PyTorch examples, on PyTorch's own random inputs (torch.manual_seed(0))
   { source: '004', example: 'seed 004 CrossEntropyLoss example (torch.manual_seed(0)) equals crossEntropy' },
   { source: '004', example: 'seed 004 BCELoss example (torch.manual_seed(0)) equals binaryCrossEntropy' },
+  { source: '004', example: 'focal loss at gamma 0 equals cross-entropy' },
+  { source: '004', example: 'sigmoid focal loss at gamma 0, alpha off equals binary cross-entropy with logits' },
+  { source: '004', example: 'seed 004 Keras focal_loss (typos fixed) equals sigmoidFocalLoss' },
+  { source: '004', example: 'seed 004 FocalLoss value equals losslab focalLoss' },
 ];
 
 const notebookBytes = () => {

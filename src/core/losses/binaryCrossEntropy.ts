@@ -1,5 +1,6 @@
 import * as logModule from '../math/fastLog';
-import { reserveWasmMemory, WASM_WORK_AT, wasmKernels, type WasmKernels } from '../math/wasmKernels';
+import { WASM_WORK_AT, wasmKernels, type WasmKernels } from '../math/wasmKernels';
+import { reserveWasmMemory } from '../math/wasmModule';
 import { numberOption, optionalValues, parseOptions, reduction } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { FloatArray, Values } from '../tensor/types';

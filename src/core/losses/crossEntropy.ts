@@ -2,7 +2,8 @@ import { numberOption, optionalVector, parseOptions, reduction } from '../option
 import * as expModule from '../math/fastExp';
 import * as logModule from '../math/fastLog';
 import * as rowModule from '../math/rowKernels';
-import { reserveWasmMemory, WASM_WORK_AT, wasmKernels } from '../math/wasmKernels';
+import { WASM_WORK_AT, wasmKernels } from '../math/wasmKernels';
+import { reserveWasmMemory } from '../math/wasmModule';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { assertSameShape, checkNumbers, toFlat, toRows, type Rows } from '../tensor/flatten';

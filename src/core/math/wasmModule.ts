@@ -48,3 +48,23 @@ export function reserveWasmMemory(k: { readonly memory: WasmMemory }, bytes: num
   const have = k.memory.buffer.byteLength;
   if (bytes > have) k.memory.grow(Math.ceil((bytes - have) / 65536));
 }
+
+/** A module loaded on first use, which callers can also turn off (e.g. to compare both paths). */
+export interface LazyWasm<E> {
+  /** The module's exports, or null where it does not load or is turned off. */
+  get(): E | null;
+  /** Turns the module on (default) or off. */
+  use(on: boolean): void;
+}
+
+/** Wraps `load`, run at most once, on the first `get()` while the module is on. */
+export function lazyWasm<E>(load: () => E | null): LazyWasm<E> {
+  let loaded: E | null | undefined;
+  let enabled = true;
+  return {
+    get: () => (enabled ? (loaded === undefined ? (loaded = load()) : loaded) : null),
+    use: (on) => {
+      enabled = on;
+    },
+  };
+}

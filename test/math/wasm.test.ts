@@ -9,7 +9,7 @@ import { instantiateKernels, useWasmKernels, WASM_WORK_AT, wasmKernels } from '.
 import { reserveWasmMemory } from '../../src/core/math/wasmModule';
 import { wasmModule } from './generateWasm';
 import { uniform } from './ulp';
-import { testModule } from './wasmKernels';
+import { kernelsModule, testModule } from './wasmKernels';
 
 /** vexp and vlog alone, in a module of the embedded one's layout. */
 interface TestKernels {
@@ -32,9 +32,10 @@ function bothPaths<T>(f: () => T): { wasm: T; ts: T } {
 }
 
 describe('the WebAssembly SIMD kernels', () => {
-  it('are embedded as generateWasm.ts writes them', () => {
+  it('are embedded as generateWasm.ts writes them, in a module under 4 KB (synchronous compile in browsers)', () => {
     const file = fileURLToPath(new URL('../../src/core/math/wasmBinary.ts', import.meta.url));
     expect(readFileSync(file, 'utf8')).toBe(wasmModule());
+    expect(kernelsModule().length).toBeLessThan(4096);
   });
 
   it('load in this Node (WebAssembly SIMD), so the tests below compare two paths', () => {

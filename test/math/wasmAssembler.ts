@@ -123,6 +123,19 @@ export const simd = {
   f64x2ConvertLowI32x4S: s(0xfe),
 };
 
+/** The concatenation of code fragments. */
+export const cat = (...parts: Code[]): Code => parts.flat();
+
+/** Local indices handed out in order after a function's params, with their types (its `Func.locals`). */
+export class Locals {
+  readonly types: number[] = [];
+  constructor(private readonly params: number) {}
+  add(type: number): number {
+    this.types.push(type);
+    return this.params + this.types.length - 1;
+  }
+}
+
 export interface Func {
   name: string;
   params: number[];

@@ -9,12 +9,11 @@
  * Shapes the caller guarantees (linearWasm.ts pads with zeros): every row of x and W has `kp`
  * entries, kp a multiple of 4; forward's row count is even. Pointers are byte offsets, 16-aligned.
  */
-import { assemble, I32, op, simd, V128, type Code, type Func } from './wasmAssembler';
+import { assemble, cat, I32, Locals, op, simd, V128, type Code, type Func } from './wasmAssembler';
 
 /** Outputs per block: 2·BLOCK f64x2 accumulators (two rows, or four k), below x64's 16 vector registers. */
 export const BLOCK = 5;
 
-const cat = (...parts: Code[]): Code => parts.flat();
 const get = op.localGet;
 const set = op.localSet;
 const tee = op.localTee;
@@ -22,16 +21,6 @@ const i32GtS: Code = [0x4a];
 const add = (local: number, bytes: Code): Code => cat(get(local), bytes, op.i32Add, set(local));
 /** acc += a·b for v128 locals. */
 const madd = (acc: number, a: number, b: number): Code => cat(get(acc), get(a), get(b), simd.f64x2Mul, simd.f64x2Add, set(acc));
-
-/** Local indices handed out in order after the params, with their types. */
-class Locals {
-  readonly types: number[] = [];
-  constructor(private readonly params: number) {}
-  add(type: number): number {
-    this.types.push(type);
-    return this.params + this.types.length - 1;
-  }
-}
 
 /** x as f32 or f64: its element size and how two of its entries at `ptr + offset` become an f64x2. */
 interface XType {

@@ -7,7 +7,7 @@
  *     npx tsx test/math/generateWasm.ts > src/core/math/wasmBinary.ts
  */
 import { INV_LN2_N, LN2_HI, LN2_LO, LN2N_HI, LN2N_LO } from '../../src/core/math/elementaryTables';
-import { assemble, F64, I32, op, simd, uleb, V128, type Code, type Func } from './wasmAssembler';
+import { assemble, cat, F64, I32, Locals, op, simd, uleb, V128, type Code, type Func } from './wasmAssembler';
 
 /**
  * Memory layout (bytes): the exp table, 128 pairs (2^(j/128) hi, tail); the log table, 128 pairs
@@ -20,7 +20,6 @@ export const CONST_AT = 4096;
 export const WORK_AT = 8192;
 const SHIFT = 6755399441055744;
 
-const cat = (...parts: Code[]): Code => parts.flat();
 const get = op.localGet;
 const set = op.localSet;
 
@@ -111,14 +110,8 @@ function vexp(z: number, l: ExpLocals): Code {
   );
 }
 
-/** Local indices handed out in order after the params, with their types. */
-class Locals {
-  readonly types: number[] = [];
-  constructor(private readonly params: number) {}
-  add(type: number): number {
-    this.types.push(type);
-    return this.params + this.types.length - 1;
-  }
+/** Locals, plus the v128 sets that vlog and vexp work in. */
+class KernelLocals extends Locals {
   logLocals(): LogLocals {
     const v = () => this.add(V128);
     return {
@@ -135,7 +128,7 @@ class Locals {
 /** expPairs(inPtr, outPtr, n): out[i] = e^in[i] for f64 arrays of even length n (the tests' check of vexp). */
 function expPairs(): Func {
   const [IN, OUT, N] = [0, 1, 2];
-  const L = new Locals(3);
+  const L = new KernelLocals(3);
   const i = L.add(I32);
   const z = L.add(V128);
   const e = L.expLocals();
@@ -166,7 +159,7 @@ function expPairs(): Func {
  */
 function ceRowsF32(): Func {
   const [X, OUT, E, LAB, RES, ROWS, COLS, SCALE, IGNORE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const L = new Locals(9);
+  const L = new KernelLocals(9);
   const r = L.add(I32), j = L.add(I32), xo = L.add(I32), oo = L.add(I32), k = L.add(I32), cols4 = L.add(I32), cols2 = L.add(I32), ro = L.add(I32);
   const m = L.add(F64), low = L.add(F64), s = L.add(F64), a = L.add(F64), v = L.add(F64), s0 = L.add(F64);
   const vm = L.add(V128), vl = L.add(V128), z = L.add(V128), acc = L.add(V128), mv = L.add(V128), va = L.add(V128), ev = L.add(V128);
@@ -370,7 +363,7 @@ const MIN_NORMAL = 2.2250738585072014e-308;
  */
 function bceF32(): Func {
   const [P, Y, OUT, PAIRS, SCALE, ACC] = [0, 1, 2, 3, 4, 5];
-  const L = new Locals(6);
+  const L = new KernelLocals(6);
   const i = L.add(I32);
   const p = L.add(V128), y = L.add(V128), q = L.add(V128), a = L.add(V128), t = L.add(V128), h = L.add(V128), acc = L.add(V128), d = L.add(V128);
   const zero = L.add(V128), one = L.add(V128), minNormal = L.add(V128), floor = L.add(V128), eps = L.add(V128), scale = L.add(V128);
@@ -418,7 +411,7 @@ function bceF32(): Func {
 /** logPairs(aPtr, tPtr, outPtr, n): out[i] = log(a[i] + t[i]) (vlog) for f64 arrays of even length n, a in [2^-1022, 1]. */
 function logPairs(): Func {
   const [A, T, OUT, N] = [0, 1, 2, 3];
-  const L = new Locals(4);
+  const L = new KernelLocals(4);
   const i = L.add(I32);
   const a = L.add(V128), t = L.add(V128);
   const g = L.logLocals();

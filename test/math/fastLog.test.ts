@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fastLog, fastLog1p, fastLogNormal, MIN_NORMAL } from '../../src/core/math/fastLog';
-import { log1pExact, logExact, ulpError } from './reference';
+import { log1pExact, logExact, ulpError } from '../../tools/generate/tables/exactReference';
 import { ulpDistance, uniform } from './ulp';
 
 /** n positive doubles log-uniform in [2^lo, 2^hi), seeded. */

@@ -1,15 +1,13 @@
 /**
- * The WebAssembly SIMD (f64x2) GEMM kernels behind src/core/training/linearWasm.ts (Linear's
- * forward $x W^\top + b$ and backward $G^\top x$), written with wasmAssembler.ts. A module of
- * its own, kept under 4 KB so browsers compile it synchronously on the main thread. Regenerate
- * the embedded module with
- *
- *     npx tsx test/math/generateWasmGemm.ts > src/core/math/wasmGemmBinary.ts
+ * The source of the WebAssembly SIMD (f64x2) GEMM kernels behind src/core/training/linearWasm.ts
+ * (Linear's forward $x W^\top + b$ and backward $G^\top x$), written with assembler.ts. A module
+ * of its own, kept under 4 KB so browsers compile it synchronously on the main thread.
+ * `npm run generate` embeds it in src/core/math/wasmGemmBinary.ts.
  *
  * Shapes the caller guarantees (linearWasm.ts pads with zeros): every row of x and W has `kp`
  * entries, kp a multiple of 4; forward's row count is even. Pointers are byte offsets, 16-aligned.
  */
-import { assemble, cat, I32, Locals, op, simd, V128, type Code, type Func } from './wasmAssembler';
+import { assemble, cat, I32, Locals, op, simd, V128, type Code, type Func } from './assembler';
 
 /** Outputs per block: 2·BLOCK f64x2 accumulators (two rows, or four k), below x64's 16 vector registers. */
 export const BLOCK = 5;

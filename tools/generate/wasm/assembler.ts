@@ -1,5 +1,5 @@
 /**
- * A minimal WebAssembly binary writer: just what src/core/math/wasmKernels.ts needs (one
+ * A minimal WebAssembly binary writer: just what lossKernelsSource.ts and gemmKernelsSource.ts need (one
  * imported-free module, one exported memory, exported functions over i32 / f64 params, SIMD).
  * Instructions are byte arrays; `op` and `simd` name the opcodes used.
  */

@@ -1,13 +1,15 @@
 /**
- * The WebAssembly SIMD (f64x2) kernels behind src/core/math/wasmKernels.ts, written with
- * wasmAssembler.ts. Each one follows its TypeScript counterpart operation for operation (same
- * constants, same tables, same order of every rounding), so both give the same bits; the
- * tests check that. Regenerate the embedded module with
- *
- *     npx tsx test/math/generateWasm.ts > src/core/math/wasmBinary.ts
+ * The source of the WebAssembly SIMD (f64x2) loss kernels that src/core/math/wasmKernels.ts
+ * loads, written with assembler.ts. Each one follows its TypeScript counterpart operation for
+ * operation (same constants, same tables, same order of every rounding), so both give the same
+ * bits; the tests check that. `npm run generate` embeds the module in src/core/math/wasmBinary.ts.
  */
-import { INV_LN2_N, LN2_HI, LN2_LO, LN2N_HI, LN2N_LO } from '../../src/core/math/elementaryTables';
-import { assemble, cat, F64, I32, Locals, op, simd, uleb, V128, type Code, type Func } from './wasmAssembler';
+import { tables } from '../tables/generateElementaryTables';
+import { assemble, cat, F64, I32, Locals, op, simd, uleb, V128, type Code, type Func } from './assembler';
+
+// The constants of src/core/math/elementaryTables.ts, from its generator (so one `npm run generate`
+// after a change of the tables also rebuilds these kernels with the new values).
+const { INV_LN2_N, LN2_HI, LN2_LO, LN2N_HI, LN2N_LO } = tables();
 
 /**
  * Memory layout (bytes): the exp table, 128 pairs (2^(j/128) hi, tail); the log table, 128 pairs

@@ -2,7 +2,7 @@
  * Exact references for exp and log, in BigInt fixed point with P = 320 fractional bits (no
  * floating point anywhere but the final, correctly rounded conversions): the error of every
  * value here is a few units of 2^-320, far below a double's rounding. Used to generate the
- * tables of src/core/math/elementaryTables.ts (see generateTables.ts) and by the accuracy tests
+ * tables of src/core/math/elementaryTables.ts (see generateElementaryTables.ts) and by the accuracy tests
  * to measure fastExp / fastLog in fractions of an ulp of the exact result.
  */
 

@@ -1,0 +1,40 @@
+/**
+ * Every generated file of the repository and the function that writes its text. `npm run
+ * generate` (main.ts) writes them all; test/generate/drift.test.ts fails when a committed one
+ * differs from its generator's output.
+ */
+import { tablesModule } from './tables/generateElementaryTables';
+import { embeddedModuleSource } from './wasm/embeddedModule';
+import { gemmModule } from './wasm/gemmKernelsSource';
+import { kernelsModule } from './wasm/lossKernelsSource';
+
+export interface GeneratedFile {
+  /** The generated file, relative to the project root. */
+  readonly path: string;
+  /** Its full text. */
+  text(): string;
+}
+
+export const generatedFiles: readonly GeneratedFile[] = [
+  { path: 'src/core/math/elementaryTables.ts', text: tablesModule },
+  {
+    path: 'src/core/math/wasmBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: kernelsModule(),
+        constant: 'KERNELS_WASM_BASE64',
+        what: 'The WebAssembly SIMD kernels',
+        source: 'tools/generate/wasm/lossKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmGemmBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: gemmModule(),
+        constant: 'GEMM_WASM_BASE64',
+        what: 'The WebAssembly SIMD GEMM kernels of Linear',
+        source: 'tools/generate/wasm/gemmKernelsSource.ts',
+      }),
+  },
+];

@@ -53,7 +53,7 @@ describe('the WebAssembly SIMD GEMM kernels of Linear', () => {
           const gwRef = gw.slice(), gwScale = gw.map(Math.abs);
           for (let r = 0; r < n; r++) {
             for (let o = 0; o < outF; o++) {
-              for (let c = 0; c < inF; c++) { const p = g[r * outF + o]! * x[r * inF + c]!; gwRef[o * inF + c] += p; gwScale[o * inF + c] += Math.abs(p); }
+              for (let c = 0; c < inF; c++) { const p = g[r * outF + o]! * x[r * inF + c]!; gwRef[o * inF + c]! += p; gwScale[o * inF + c]! += Math.abs(p); }
             }
           }
           const yWasm = new Float64Array(n * outF).fill(NaN), yTs = new Float64Array(n * outF);

@@ -82,10 +82,10 @@ describe('errors name the function, the argument, the expectation and what came'
   });
 
   it('a NaN input', () => {
-    expectError(() => mse([1, NaN], [1, 2]), 'mse: input[1] must be a number, got NaN');
-    expectError(() => crossEntropy([[1, 2], [NaN, 0]], [0, 1]), 'crossEntropy: input[1][0] must be a number, got NaN');
-    expectError(() => binaryCrossEntropyWithLogits(new Float64Array([0, NaN]), [1, 0]), 'binaryCrossEntropyWithLogits: input[1] must be a number, got NaN');
-    expectError(() => hinge([1, 2], [1, NaN]), 'hinge: target[1] must be a number, got NaN');
-    expectError(() => klDivergence({ data: new Float64Array([0.5, NaN]), shape: [2] }, [0.5, 0.5]), 'klDivergence: input[1] must be a number, got NaN');
+    expectError(() => mse([1, NaN], [1, 2]), 'mse: input[1] must be a finite number, got NaN');
+    expectError(() => crossEntropy([[1, 2], [NaN, 0]], [0, 1]), 'crossEntropy: input[1][0] must be a finite number, got NaN');
+    expectError(() => binaryCrossEntropyWithLogits(new Float64Array([0, NaN]), [1, 0]), 'binaryCrossEntropyWithLogits: input[1] must be a finite number, got NaN');
+    expectError(() => hinge([1, 2], [1, NaN]), 'hinge: target[1] must be a finite number, got NaN');
+    expectError(() => klDivergence({ data: new Float64Array([0.5, NaN]), shape: [2] }, [0.5, 0.5]), 'klDivergence: input[1] must be a finite number, got NaN');
   });
 });

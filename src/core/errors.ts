@@ -19,6 +19,14 @@ export function fail(fn: string, subject: string, expected: string, actual: stri
   throw new LossInputError(fn, `${subject} must be ${expected}, got ${actual}`);
 }
 
+/**
+ * Throws `fn: <what> overflows float64 for these arguments, got <value>`: every argument was
+ * finite, yet the result is not (e.g. `mse([1e200], [-1e200])`). Never returned as Infinity.
+ */
+export function overflow(fn: string, what: string, value: number): never {
+  throw new LossInputError(fn, `${what} must be finite, got ${describe(value)}: it overflows float64 for these (finite) arguments`);
+}
+
 /** A short, readable rendering of any value for an error message. */
 export function describe(value: unknown): string {
   if (value === undefined) return 'undefined';

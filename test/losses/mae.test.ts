@@ -25,6 +25,6 @@ describe('mae', () => {
 
   it('names the function, argument, expectation and actual value on bad input', () => {
     expect(() => mae([1, 2], [1, 2, 3])).toThrow('mae: target must be of shape [2] like input, got shape [3]');
-    expect(() => mae([1, NaN], [1, 2])).toThrow('mae: input[1] must be a number, got NaN');
+    expect(() => mae([1, NaN], [1, 2])).toThrow('mae: input[1] must be a finite number, got NaN');
   });
 });

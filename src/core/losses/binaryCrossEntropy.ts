@@ -1,24 +1,23 @@
 import * as logModule from '../math/fastLog';
 import { WASM_WORK_AT, wasmKernels, type WasmKernels } from '../math/wasmKernels';
 import { reserveWasmMemory } from '../math/wasmModule';
-import { numberOption, optionalValues, parseOptions, reduction } from '../options';
+import { numberOption, optionalValues, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { FloatArray, Values } from '../tensor/types';
 import { assertBinaryPair, readBinaryPair } from './binaryPair';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** Elementwise rescaling weights `w_i`, of the input's shape (default all 1). */
   weight: optionalValues({ min: 0 }),
+  /** s in [0, 1]: targets become t (1 - s) + s / 2, as Keras (default 0). */
   labelSmoothing: numberOption(0, { min: 0, max: 1 }),
 };
 
-export interface BinaryCrossEntropyOptions extends ReductionOptions {
-  /** Elementwise rescaling weights `w_i`, of the input's shape (default all 1). */
-  weight?: Values;
-  /** s in [0, 1]: targets become t (1 - s) + s / 2, as Keras (default 0). */
-  labelSmoothing?: number;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type BinaryCrossEntropyOptions = OptionsOf<typeof spec>;
 
 /** PyTorch clamps each log at -100, so probabilities of exactly 0 or 1 give finite losses. */
 const LOG_FLOOR = -100;
@@ -53,8 +52,9 @@ const MIN_NORMAL = logModule.MIN_NORMAL;
  * binaryCrossEntropy([0.9, 0.2], [1, 0]) // 0.16425203348601802
  * binaryCrossEntropy.grad([0.5], [1]) // [-2]
  */
-export const binaryCrossEntropy = defineLoss<Values, BinaryCrossEntropyOptions, ReturnType<typeof prepare>>({
+export const binaryCrossEntropy = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'binaryCrossEntropy',
+  options: spec,
   prepare,
   value(c) {
     const { x, t, w } = c;
@@ -209,8 +209,7 @@ function softLogLikelihood(p: number, y: number, q: number, ql: number): number 
 const atLeastNormal = (a: number) => (a < MIN_NORMAL ? MIN_NORMAL : a);
 const floorLog = (h: number) => (h < LOG_FLOOR ? LOG_FLOOR : h);
 
-function prepare(input: Values, target: Values, options: unknown) {
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
   const fn = 'binaryCrossEntropy';
-  const o = parseOptions(fn, options, spec);
   return { reduction: o.reduction, ...readBinaryPair(fn, input, target, { probabilities: true, labelSmoothing: o.labelSmoothing, weight: o.weight, deferChecks: true }) };
 }

@@ -1,6 +1,6 @@
 import { fail } from '../errors';
 import * as scalarModule from '../math/scalar';
-import { numberOption, optionalValues, optionalVector, parseOptions, reduction } from '../options';
+import { numberOption, optionalValues, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { Values } from '../tensor/types';
 import { readBinaryPair } from './binaryPair';
@@ -11,20 +11,18 @@ import { defineLoss, type ReductionOptions } from './defineLoss';
 const { softplus, sigmoidScalar } = scalarModule;
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** Elementwise rescaling weights `w_i`, of the input's shape (default all 1). */
   weight: optionalValues({ min: 0 }),
+  /** Weights `q_k` of positive targets, one per entry of the input's last dimension (default all 1). */
   posWeight: optionalVector({ min: 0 }),
+  /** s in [0, 1]: targets become t (1 - s) + s / 2, as Keras (default 0). */
   labelSmoothing: numberOption(0, { min: 0, max: 1 }),
 };
 
-export interface BinaryCrossEntropyWithLogitsOptions extends ReductionOptions {
-  /** Elementwise rescaling weights `w_i`, of the input's shape (default all 1). */
-  weight?: Values;
-  /** Weights `q_k` of positive targets, one per entry of the input's last dimension (default all 1). */
-  posWeight?: readonly number[] | Float64Array | Float32Array;
-  /** s in [0, 1]: targets become t (1 - s) + s / 2, as Keras (default 0). */
-  labelSmoothing?: number;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type BinaryCrossEntropyWithLogitsOptions = OptionsOf<typeof spec>;
 
 /**
  * Binary cross-entropy on logits: sigmoid and binaryCrossEntropy fused, elementwise over any shape.
@@ -48,8 +46,9 @@ export interface BinaryCrossEntropyWithLogitsOptions extends ReductionOptions {
  * binaryCrossEntropyWithLogits([0, 2], [1, 0]) // 1.410037595801459
  * binaryCrossEntropyWithLogits.grad([0], [1], { posWeight: [3] }) // [-1.5]
  */
-export const binaryCrossEntropyWithLogits = defineLoss<Values, BinaryCrossEntropyWithLogitsOptions, ReturnType<typeof prepare>>({
+export const binaryCrossEntropyWithLogits = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'binaryCrossEntropyWithLogits',
+  options: spec,
   prepare,
   // Stable form: log σ(x) = -softplus(-x) and log(1 - σ(x)) = -softplus(x) = -x - softplus(-x), so
   //   ℓ/w = q t softplus(-x) + (1 - t)(x + softplus(-x)) = (1 - t) x + (1 + (q - 1) t) softplus(-x),
@@ -88,9 +87,8 @@ function posAt(c: Prepared, i: number): number {
   return c.posWeight ? c.posWeight[i % c.posWeight.length]! : 1;
 }
 
-function prepare(input: Values, target: Values, options: unknown) {
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
   const fn = 'binaryCrossEntropyWithLogits';
-  const o = parseOptions(fn, options, spec);
   const pair = readBinaryPair(fn, input, target, { probabilities: false, labelSmoothing: o.labelSmoothing, weight: o.weight });
   const last = pair.shape[pair.shape.length - 1]!;
   if (o.posWeight && o.posWeight.length !== last) {

@@ -1,4 +1,4 @@
-import { assertSameShape, checkNumbers, toFlat, type Flat } from '../tensor/flatten';
+import { assertSameShape, checkFinite, toFlat, type Flat } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { FloatArray, Values } from '../tensor/types';
 
@@ -36,8 +36,8 @@ interface BinaryReadOptions {
 export function readBinaryPair(fn: string, input: Values, target: Values, o: BinaryReadOptions): BinaryPair {
   const s = o.labelSmoothing ?? 0;
   const defer = o.deferChecks === true && s === 0;
-  const a = toFlat(fn, 'input', input, { deferNaN: defer });
-  const b = toFlat(fn, 'target', target, { deferNaN: defer });
+  const a = toFlat(fn, 'input', input, { deferScan: defer });
+  const b = toFlat(fn, 'target', target, { deferScan: defer });
   assertSameShape(fn, a, 'input', b, 'target');
   if (!defer) {
     if (o.probabilities) assertProbabilities(fn, 'input', a.data);
@@ -57,8 +57,8 @@ export function readBinaryPair(fn: string, input: Values, target: Values, o: Bin
  * A kernel calls this when its pass met a NaN or a value outside [0, 1].
  */
 export function assertBinaryPair(fn: string, pair: BinaryPair, probabilities: boolean): void {
-  checkNumbers(fn, 'input', pair.x);
-  checkNumbers(fn, 'target', pair.t);
+  checkFinite(fn, 'input', pair.x);
+  checkFinite(fn, 'target', pair.t);
   if (probabilities) assertProbabilities(fn, 'input', pair.x);
   assertProbabilities(fn, 'target', pair.t);
 }

@@ -1,4 +1,4 @@
-import { flag, numberOption, parseOptions, reduction } from '../options';
+import { flag, numberOption, reduction, type OptionsOf, type Parsed } from '../options';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { Values } from '../tensor/types';
@@ -6,17 +6,16 @@ import { assertProbabilityRows, categoricalPass, type CategoricalBatch } from '.
 import { defineLoss, type ReductionOptions } from './defineLoss';
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** The input holds logits rather than probabilities (default false). */
   fromLogits: flag(false),
+  /** s in [0, 1]: targets become t (1 - s) + s / C, as Keras (default 0). */
   labelSmoothing: numberOption(0, { min: 0, max: 1 }),
 };
 
-export interface CategoricalCrossEntropyOptions extends ReductionOptions {
-  /** The input holds logits rather than probabilities (default false). */
-  fromLogits?: boolean;
-  /** s in [0, 1]: targets become t (1 - s) + s / C, as Keras (default 0). */
-  labelSmoothing?: number;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type CategoricalCrossEntropyOptions = OptionsOf<typeof spec>;
 
 /**
  * Categorical cross-entropy as Keras computes it (범주형 교차 엔트로피), one value per sample,
@@ -43,8 +42,9 @@ export interface CategoricalCrossEntropyOptions extends ReductionOptions {
  * categoricalCrossEntropy([[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]], [[1, 0, 0], [0, 1, 0], [0, 0, 1]]) // 0.8634223884819422
  * categoricalCrossEntropy.grad([0.5, 0.5], [1, 0]) // [-1, 1]
  */
-export const categoricalCrossEntropy = defineLoss<Values, CategoricalCrossEntropyOptions, CategoricalBatch>({
+export const categoricalCrossEntropy = defineLoss<Values, typeof spec, CategoricalBatch>({
   name: 'categoricalCrossEntropy',
+  options: spec,
   prepare,
   value: (c) => categoricalPass('categoricalCrossEntropy', c, null),
   grad(c, out) {
@@ -53,9 +53,8 @@ export const categoricalCrossEntropy = defineLoss<Values, CategoricalCrossEntrop
   valueAndGrad: (c, out) => categoricalPass('categoricalCrossEntropy', c, out),
 });
 
-function prepare(input: Values, target: Values, options: unknown): CategoricalBatch {
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>): CategoricalBatch {
   const fn = 'categoricalCrossEntropy';
-  const o = parseOptions(fn, options, spec);
   const rows = toRows(fn, 'input', input);
   const y = toFlat(fn, 'target', target);
   assertSameShape(fn, rows, 'input', y, 'target');

@@ -1,11 +1,14 @@
 import { fail } from '../errors';
-import { parseOptions, reduction } from '../options';
+import { reduction, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 
-const spec = { reduction: reduction() };
+const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(),
+};
 
 /**
  * Categorical hinge loss, as Keras: the true class's score must beat the best other class's
@@ -30,8 +33,9 @@ const spec = { reduction: reduction() };
  * categoricalHinge([[0.2, 1.5, -0.3], [2, 0.1, 0.4]], [[0, 1, 0], [0, 0, 1]]) // 1.3
  * categoricalHinge.grad([0.2, 0.9, 0.5], [0, 1, 0]) // [0, -1, 1]
  */
-export const categoricalHinge = defineLoss<Values, ReductionOptions, ReturnType<typeof prepare>>({
+export const categoricalHinge = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'categoricalHinge',
+  options: spec,
   prepare,
   value({ x, y, rows, cols, reduction }) {
     const items = reduction === 'none' ? new Float64Array(rows) : null;
@@ -79,9 +83,8 @@ function term(x: ArrayLike<number>, y: ArrayLike<number>, j: number): number {
   return y[j] === 1 ? 0 : x[j]!;
 }
 
-function prepare(input: Values, target: Values, options: unknown) {
+function prepare(input: Values, target: Values, { reduction }: Parsed<typeof spec>) {
   const fn = 'categoricalHinge';
-  const { reduction } = parseOptions(fn, options, spec);
   const a = toRows(fn, 'input', input);
   const b = toFlat(fn, 'target', target);
   assertSameShape(fn, a, 'input', b, 'target');

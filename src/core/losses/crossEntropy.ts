@@ -1,4 +1,4 @@
-import { numberOption, optionalVector, parseOptions, reduction } from '../options';
+import { INT32, numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
 import * as expModule from '../math/fastExp';
 import * as logModule from '../math/fastLog';
 import * as rowModule from '../math/rowKernels';
@@ -6,7 +6,7 @@ import { WASM_WORK_AT, wasmKernels } from '../math/wasmKernels';
 import { reserveWasmMemory } from '../math/wasmModule';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
-import { assertSameShape, checkNumbers, toFlat, toRows, type Rows } from '../tensor/flatten';
+import { assertSameShape, checkFinite, toFlat, toRows, type Rows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { classWeights } from './classWeights';
@@ -20,20 +20,18 @@ const fastLog = logModule.fastLog;
 const { expRowF32, expRowF64, logSumExpRow, rowHasNaN, rowRangeF32, rowRangeF64, scaleRowF32, scaleRowF64 } = rowModule;
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** Per-class rescaling weights `w_c`, one per class (default all 1). */
   weight: optionalVector({ min: 0 }),
-  ignoreIndex: numberOption(-100, { integer: true }),
+  /** A class-index target equal to this is skipped (default -100). */
+  ignoreIndex: numberOption(-100, INT32),
+  /** ε in [0, 1]: targets become (1-ε)·onehot + ε/C (default 0). */
   labelSmoothing: numberOption(0, { min: 0, max: 1 }),
 };
 
-export interface CrossEntropyOptions extends ReductionOptions {
-  /** Per-class rescaling weights `w_c`, one per class (default all 1). */
-  weight?: readonly number[] | Float64Array | Float32Array;
-  /** A class-index target equal to this is skipped (default -100). */
-  ignoreIndex?: number;
-  /** ε in [0, 1]: targets become (1-ε)·onehot + ε/C (default 0). */
-  labelSmoothing?: number;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type CrossEntropyOptions = OptionsOf<typeof spec>;
 
 /**
  * Cross-entropy from logits (교차 엔트로피), softmax and negative log-likelihood fused.
@@ -56,8 +54,9 @@ export interface CrossEntropyOptions extends ReductionOptions {
  * crossEntropy([[2, 1, 0.1]], [0]) // 0.4170300162778335
  * crossEntropy.grad([[0, 0]], [1]) // [[0.5, -0.5]]
  */
-export const crossEntropy = defineLoss<ClassIndices | Values, CrossEntropyOptions, ReturnType<typeof prepare>>({
+export const crossEntropy = defineLoss<ClassIndices | Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'crossEntropy',
+  options: spec,
   prepare,
   value(c) {
     const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
@@ -172,13 +171,13 @@ function hardRowF32(c: Prepared, x: Float32Array, out: Float32Array | null, scal
   const m = range[0]!;
   const low = range[1]!;
   if (k === ignoreIndex || !(m > -Infinity && m < Infinity)) {
-    if (rowHasNaN(x, o, cols)) checkNumbers('crossEntropy', 'input', x);
+    if (rowHasNaN(x, o, cols)) checkFinite('crossEntropy', 'input', x);
     if (k !== ignoreIndex) return rowLossAndGrad(c, r, out, scale);
     if (out) for (let j = o; j < o + cols; j++) out[j] = 0;
     return 0;
   }
   const s = expRowF32(x, o, cols, m, m - low > 708, e, 0);
-  if (s !== s) checkNumbers('crossEntropy', 'input', x);
+  if (s !== s) checkFinite('crossEntropy', 'input', x);
   if (out) {
     const a = scale / s;
     scaleRowF32(out, o, e, cols, a);
@@ -240,7 +239,7 @@ function hardRowsF64(c: Prepared, x: Float64Array, out: Float64Array | null, sca
     const low = range[1]!;
     let loss = 0;
     if (k === ignoreIndex || !(m > -Infinity && m < Infinity)) {
-      if (rowHasNaN(x, o, cols)) checkNumbers('crossEntropy', 'input', x);
+      if (rowHasNaN(x, o, cols)) checkFinite('crossEntropy', 'input', x);
       if (k !== ignoreIndex) loss = rowLossAndGrad(c, r, out, scale);
       else if (out) for (let j = o; j < o + cols; j++) out[j] = 0;
     } else {
@@ -248,7 +247,7 @@ function hardRowsF64(c: Prepared, x: Float64Array, out: Float64Array | null, sca
       const dst = out ?? e;
       const d = out ? o : 0;
       const s = expRowF64(x, o, cols, m, m - low > 708, dst, d);
-      if (s !== s) checkNumbers('crossEntropy', 'input', x);
+      if (s !== s) checkFinite('crossEntropy', 'input', x);
       if (out) {
         const a = scale / s;
         const ek = out[o + k]!;
@@ -276,13 +275,13 @@ function hardRowsMixed(c: Prepared, x: FloatArray, out: FloatArray, scale: numbe
     const low = range[1]!;
     let loss = 0;
     if (k === ignoreIndex || !(m > -Infinity && m < Infinity)) {
-      if (rowHasNaN(x, o, cols)) checkNumbers('crossEntropy', 'input', x);
+      if (rowHasNaN(x, o, cols)) checkFinite('crossEntropy', 'input', x);
       if (k !== ignoreIndex) loss = rowLossAndGrad(c, r, out, scale);
       else for (let j = o; j < o + cols; j++) out[j] = 0;
     } else {
       const wide = m - low > 708;
       const s = x instanceof Float32Array ? expRowF32(x, o, cols, m, wide, e, 0) : expRowF64(x, o, cols, m, wide, e, 0);
-      if (s !== s) checkNumbers('crossEntropy', 'input', x);
+      if (s !== s) checkFinite('crossEntropy', 'input', x);
       const a = scale / s;
       for (let j = 0; j < cols; j++) out[o + j] = a * e[j]!;
       out[o + k] = a * e[k]! - scale;
@@ -303,17 +302,16 @@ function targetMass(c: Prepared, r: number, j: number): number {
   return (k === j ? 1 - eps : 0) + eps / cols;
 }
 
-function prepare(input: Values, target: ClassIndices | Values, options: unknown) {
+function prepare(input: Values, target: ClassIndices | Values, o: Parsed<typeof spec>) {
   const fn = 'crossEntropy';
-  const o = parseOptions(fn, options, spec);
-  const rows = toRows(fn, 'input', input, { deferNaN: true });
+  const rows = toRows(fn, 'input', input, { deferScan: true });
   const weight = classWeights(fn, o.weight, rows.cols);
   const probs = probabilityTarget(fn, rows, target);
   const labels = probs ? null : toClassIndices(fn, 'target', target as ClassIndices, rows.rows, rows.cols, o.ignoreIndex);
   const count = probs ? rows.rows : labelWeightSum(labels!, weight, o.ignoreIndex);
   // The hard case's kernels find NaN in their own pass; the general path checks here.
   const hard = labels !== null && o.weight === undefined && o.labelSmoothing === 0;
-  if (!hard) checkNumbers(fn, 'input', rows.data);
+  if (!hard) checkFinite(fn, 'input', rows.data);
   return { x: rows.data, rows: rows.rows, cols: rows.cols, size: rows.data.length, reduction: o.reduction, weight, ignoreIndex: o.ignoreIndex, eps: o.labelSmoothing, probs, labels, count, hard };
 }
 

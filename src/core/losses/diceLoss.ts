@@ -1,17 +1,20 @@
 import { fail } from '../errors';
-import { numberOption, parseOptions, reduction } from '../options';
+import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 
-const spec = { reduction: reduction(), smooth: numberOption(1, { min: 0 }) };
-
-export interface DiceLossOptions extends ReductionOptions {
+const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(),
   /** s >= 0, added to the Dice coefficient's numerator and denominator (default 1). */
-  smooth?: number;
-}
+  smooth: numberOption(1, { min: 0 }),
+};
+
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type DiceLossOptions = OptionsOf<typeof spec>;
 
 /**
  * Dice loss (다이스 손실) for segmentation: one minus the soft Dice coefficient of the
@@ -36,8 +39,9 @@ export interface DiceLossOptions extends ReductionOptions {
  * diceLoss([0.9, 0.8, 0.1, 0.2], [1, 1, 0, 0]) // 0.11999999999999988
  * diceLoss.grad([1, 0], [1, 1], { smooth: 0 }) // [-0.4444444444444444, -0.4444444444444444]
  */
-export const diceLoss = defineLoss<Values, DiceLossOptions, ReturnType<typeof prepare>>({
+export const diceLoss = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'diceLoss',
+  options: spec,
   prepare,
   value(c) {
     const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
@@ -74,9 +78,8 @@ function rowSums(p: FloatArray, y: FloatArray, o: number, cols: number): { inter
   return { inter, union };
 }
 
-function prepare(input: Values, target: Values, options: unknown) {
+function prepare(input: Values, target: Values, { reduction, smooth }: Parsed<typeof spec>) {
   const fn = 'diceLoss';
-  const { reduction, smooth } = parseOptions(fn, options, spec);
   const p = toRows(fn, 'input', input);
   const y = toFlat(fn, 'target', target);
   assertSameShape(fn, p, 'input', y, 'target');

@@ -1,7 +1,7 @@
 import { fail } from '../errors';
 import * as expModule from '../math/fastExp';
 import * as rowModule from '../math/rowKernels';
-import { numberOption, optionalVector, parseOptions, reduction } from '../options';
+import { numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
@@ -14,17 +14,16 @@ const fastExp = expModule.fastExp;
 const { expSumRow, logSumExpRow } = rowModule;
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** Focusing exponent γ >= 0 (default 2); γ = 0 without alpha is crossEntropy. */
   gamma: numberOption(2, { min: 0 }),
+  /** Per-class weights α_c, one per class (default none, i.e. all 1). */
   alpha: optionalVector({ min: 0 }),
 };
 
-export interface FocalLossOptions extends ReductionOptions {
-  /** Focusing exponent γ >= 0 (default 2); γ = 0 without alpha is crossEntropy. */
-  gamma?: number;
-  /** Per-class weights α_c, one per class (default none, i.e. all 1). */
-  alpha?: readonly number[] | Float64Array | Float32Array;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type FocalLossOptions = OptionsOf<typeof spec>;
 
 /**
  * Multi-class focal loss on logits (Lin et al.) with integer class targets: crossEntropy
@@ -54,8 +53,9 @@ export interface FocalLossOptions extends ReductionOptions {
  * focalLoss([[2, 1, 0.1]], [0]) // 0.048492343407693546
  * focalLoss.grad([[0, 0]], [1], { gamma: 0 }) // [[0.5, -0.5]]
  */
-export const focalLoss = defineLoss<ClassIndices, FocalLossOptions, ReturnType<typeof prepare>>({
+export const focalLoss = defineLoss<ClassIndices, typeof spec, ReturnType<typeof prepare>>({
   name: 'focalLoss',
+  options: spec,
   prepare,
   value: (c) => pass(c, null),
   grad(c, out) {
@@ -118,9 +118,8 @@ function softmaxMinusTarget(x: FloatArray, o: number, cols: number, y: number, g
   for (let j = 0; j < cols; j++) out[o + j] = b * fastExp(x[o + j]! - m) - (j === y ? g : 0);
 }
 
-function prepare(input: Values, target: ClassIndices, options: unknown) {
+function prepare(input: Values, target: ClassIndices, o: Parsed<typeof spec>) {
   const fn = 'focalLoss';
-  const o = parseOptions(fn, options, spec);
   const rows = toRows(fn, 'input', input);
   if (o.alpha && o.alpha.length !== rows.cols) fail(fn, 'options.alpha', `${rows.cols} values, one per class`, `${o.alpha.length}`);
   const labels = toClassIndices(fn, 'target', target, rows.rows, rows.cols);

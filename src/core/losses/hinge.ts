@@ -1,11 +1,14 @@
 import { fail } from '../errors';
-import { parseOptions, reduction } from '../options';
+import { reduction, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 
-const spec = { reduction: reduction() };
+const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(),
+};
 
 /**
  * Hinge loss (힌지 손실), as Keras: the margin violation $\max(0, 1 - y x)$ averaged over the
@@ -29,8 +32,9 @@ const spec = { reduction: reduction() };
  * hinge([0.3, -0.8, 2], [1, -1, 1]) // 0.3
  * hinge.grad([[0.3, -0.8], [2, 0.5]], [[1, 0], [1, 0]]) // [[-0.25, 0.25], [0, 0.25]]
  */
-export const hinge = defineLoss<Values, ReductionOptions, HingeInput>({
+export const hinge = defineLoss<Values, typeof spec, HingeInput>({
   name: 'hinge',
+  options: spec,
   prepare: (input, target, options) => readHingeInput('hinge', input, target, options),
   value({ x, y, rows, cols, reduction }) {
     const items = reduction === 'none' ? new Float64Array(rows) : null;
@@ -62,8 +66,7 @@ export interface HingeInput {
 }
 
 /** Reads scores and labels for hinge and squaredHinge (see hinge for the label rule). */
-export function readHingeInput(fn: string, input: Values, target: Values, options: unknown): HingeInput {
-  const { reduction } = parseOptions(fn, options, spec);
+export function readHingeInput(fn: string, input: Values, target: Values, { reduction }: { reduction: HingeInput['reduction'] }): HingeInput {
   const a = toRows(fn, 'input', input);
   const b = toFlat(fn, 'target', target);
   assertSameShape(fn, a, 'input', b, 'target');

@@ -1,15 +1,18 @@
-import { numberOption, parseOptions, reduction } from '../options';
+import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 import { checkedTotal, readPair } from './pair';
 
-const spec = { reduction: reduction(), delta: numberOption(1, { above: 0 }) };
-
-export interface HuberOptions extends ReductionOptions {
+const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(),
   /** δ > 0: where the loss turns from quadratic to linear (default 1). */
-  delta?: number;
-}
+  delta: numberOption(1, { above: 0 }),
+};
+
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type HuberOptions = OptionsOf<typeof spec>;
 
 /**
  * Huber loss (후버 손실): squared error for small differences, absolute error beyond δ,
@@ -28,8 +31,9 @@ export interface HuberOptions extends ReductionOptions {
  * huber([0, 0], [0.5, 3]) // 1.3125
  * huber.grad([0, 0], [0.5, 3], { delta: 2 }) // [-0.25, -1]
  */
-export const huber = defineLoss<Values, HuberOptions, ReturnType<typeof prepare>>({
+export const huber = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'huber',
+  options: spec,
   prepare,
   value,
   // d/dx: d inside the quadratic zone, ±δ outside: clamp(d, -δ, δ)
@@ -93,6 +97,6 @@ function huberAny(x: FloatArray, y: FloatArray, out: FloatArray, s: number, delt
   return total;
 }
 
-function prepare(input: Values, target: Values, options: unknown) {
-  return { ...parseOptions('huber', options, spec), ...readPair('huber', input, target, { deferNaN: true }) };
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
+  return { ...o, ...readPair('huber', input, target, { deferScan: true }) };
 }

@@ -1,5 +1,5 @@
 import { fail } from '../errors';
-import { parseOptions, reduction } from '../options';
+import { reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
@@ -8,9 +8,13 @@ import { defineLoss, type ReductionOptions } from './defineLoss';
 
 type KlReduction = 'batchmean' | 'sum' | 'mean' | 'none';
 
-const spec = { reduction: reduction<KlReduction>(['batchmean', 'sum', 'mean', 'none']) };
+const spec = {
+  /** How the elementwise terms are combined: `'batchmean'` (default, the divergence per sample), `'sum'`, `'mean'` or `'none'`. */
+  reduction: reduction<KlReduction>(['batchmean', 'sum', 'mean', 'none']),
+};
 
-export interface KlDivergenceOptions extends ReductionOptions<KlReduction> {}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type KlDivergenceOptions = OptionsOf<typeof spec>;
 
 /**
  * Kullback-Leibler divergence (쿨백-라이블러 발산) $D_{KL}(p\,\|\,q)$ of the predicted
@@ -35,8 +39,9 @@ export interface KlDivergenceOptions extends ReductionOptions<KlReduction> {}
  * klDivergence([0.5, 0.5], [0.9, 0.1]) // 0.36806420716849714
  * klDivergence.grad([0.5, 0.5], [0.9, 0.1]) // [-1.8, -0.2]
  */
-export const klDivergence = defineLoss<Values, KlDivergenceOptions, ReturnType<typeof prepare>>({
+export const klDivergence = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'klDivergence',
+  options: spec,
   prepare,
   value({ q, p, size, reduction, rows }) {
     const items = reduction === 'none' ? new Float64Array(size) : null;
@@ -56,9 +61,8 @@ export const klDivergence = defineLoss<Values, KlDivergenceOptions, ReturnType<t
   },
 });
 
-function prepare(input: Values, target: Values, options: unknown) {
+function prepare(input: Values, target: Values, { reduction }: Parsed<typeof spec>) {
   const fn = 'klDivergence';
-  const { reduction } = parseOptions(fn, options, spec);
   const q = toRows(fn, 'input', input);
   const p = toFlat(fn, 'target', target);
   assertSameShape(fn, q, 'input', p, 'target');

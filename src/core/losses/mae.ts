@@ -1,10 +1,13 @@
-import { parseOptions, reduction } from '../options';
+import { reduction, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 import { checkedTotal, readPair } from './pair';
 
-const spec = { reduction: reduction() };
+const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(),
+};
 
 /**
  * Mean absolute error (평균 절대 오차, L1 loss), elementwise over any shape.
@@ -21,8 +24,9 @@ const spec = { reduction: reduction() };
  * mae([1, 3, 5, 6, 7], [3, 2, 7, 5, 8]) // 1.4
  * mae.grad([1, 2, 3], [0, 2, 5]) // [0.3333333333333333, 0, -0.3333333333333333]
  */
-export const mae = defineLoss<Values, ReductionOptions, ReturnType<typeof prepare>>({
+export const mae = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'mae',
+  options: spec,
   prepare,
   value,
   // d/dx |x - y| = sign(x - y), taken as 0 at x = y (the subgradient PyTorch uses)
@@ -82,6 +86,6 @@ function absErrAny(x: FloatArray, y: FloatArray, out: FloatArray, s: number): nu
   return total;
 }
 
-function prepare(input: Values, target: Values, options: unknown) {
-  return { ...parseOptions('mae', options, spec), ...readPair('mae', input, target, { deferNaN: true }) };
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
+  return { ...o, ...readPair('mae', input, target, { deferScan: true }) };
 }

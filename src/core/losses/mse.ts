@@ -1,10 +1,13 @@
-import { parseOptions, reduction } from '../options';
+import { reduction, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 import { checkedTotal, readPair } from './pair';
 
-const spec = { reduction: reduction() };
+const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(),
+};
 
 /**
  * Mean squared error (평균 제곱 오차), elementwise over any shape.
@@ -20,8 +23,9 @@ const spec = { reduction: reduction() };
  * mse([1, 3, 5, 6, 7], [3, 2, 7, 5, 8]) // 2.2
  * mse.grad([1, 2], [0, 0]) // [1, 2]
  */
-export const mse = defineLoss<Values, ReductionOptions, ReturnType<typeof prepare>>({
+export const mse = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'mse',
+  options: spec,
   prepare,
   value,
   // d/dx (x - y)^2 = 2 (x - y)
@@ -82,6 +86,6 @@ function sqErrAny(x: FloatArray, y: FloatArray, out: FloatArray, s: number): num
   return total;
 }
 
-function prepare(input: Values, target: Values, options: unknown) {
-  return { ...parseOptions('mse', options, spec), ...readPair('mse', input, target, { deferNaN: true }) };
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
+  return { ...o, ...readPair('mse', input, target, { deferScan: true }) };
 }

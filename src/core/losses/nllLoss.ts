@@ -1,4 +1,4 @@
-import { numberOption, optionalVector, parseOptions, reduction } from '../options';
+import { INT32, numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
@@ -8,17 +8,16 @@ import { defineLoss, type ReductionOptions } from './defineLoss';
 import { labelWeightSum } from './labelWeightSum';
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** Per-class rescaling weights `w_c`, one per class (default all 1). */
   weight: optionalVector({ min: 0 }),
-  ignoreIndex: numberOption(-100, { integer: true }),
+  /** A target equal to this is skipped (default -100). */
+  ignoreIndex: numberOption(-100, INT32),
 };
 
-export interface NllLossOptions extends ReductionOptions {
-  /** Per-class rescaling weights `w_c`, one per class (default all 1). */
-  weight?: readonly number[] | Float64Array | Float32Array;
-  /** A target equal to this is skipped (default -100). */
-  ignoreIndex?: number;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type NllLossOptions = OptionsOf<typeof spec>;
 
 /**
  * Negative log-likelihood on log-probabilities (음의 로그 우도): picks minus the input at the
@@ -38,8 +37,9 @@ export interface NllLossOptions extends ReductionOptions {
  * nllLoss([[Math.log(0.9), Math.log(0.1)], [Math.log(0.2), Math.log(0.8)]], [0, 1]) // 0.164252033486018
  * nllLoss.grad([[-1, -2], [-3, -4]], [0, 1]) // [[-0.5, 0], [0, -0.5]]
  */
-export const nllLoss = defineLoss<ClassIndices, NllLossOptions, ReturnType<typeof prepare>>({
+export const nllLoss = defineLoss<ClassIndices, typeof spec, ReturnType<typeof prepare>>({
   name: 'nllLoss',
+  options: spec,
   prepare,
   value({ x, rows, cols, labels, weight, ignoreIndex, reduction, count }) {
     const items = reduction === 'none' ? new Float64Array(rows) : null;
@@ -63,9 +63,8 @@ export const nllLoss = defineLoss<ClassIndices, NllLossOptions, ReturnType<typeo
   },
 });
 
-function prepare(input: Values, target: ClassIndices, options: unknown) {
+function prepare(input: Values, target: ClassIndices, o: Parsed<typeof spec>) {
   const fn = 'nllLoss';
-  const o = parseOptions(fn, options, spec);
   const rows = toRows(fn, 'input', input);
   const weight = classWeights(fn, o.weight, rows.cols);
   const labels = toClassIndices(fn, 'target', target, rows.rows, rows.cols, o.ignoreIndex);

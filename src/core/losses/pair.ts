@@ -1,4 +1,5 @@
-import { assertSameShape, checkNumbers, toFlat, type ReadOptions } from '../tensor/flatten';
+import { overflow } from '../errors';
+import { assertSameShape, checkFinite, toFlat, type ReadOptions } from '../tensor/flatten';
 import type { FloatArray, Values } from '../tensor/types';
 
 /** An elementwise loss's input and target, same shape, read flat. */
@@ -9,7 +10,7 @@ export interface Pair {
 }
 
 /**
- * Reads `input` and `target` flat and checks their shapes match. With `deferNaN`, typed data is
+ * Reads `input` and `target` flat and checks their shapes match. With `deferScan`, typed data is
  * not scanned for NaN here: the loss's kernel passes its total through `checkedTotal`.
  */
 export function readPair(fn: string, input: Values, target: Values, read: ReadOptions = {}): Pair {
@@ -20,14 +21,16 @@ export function readPair(fn: string, input: Values, target: Values, read: ReadOp
 }
 
 /**
- * A kernel's running total over every element of a pair read with `deferNaN`: any NaN element
- * makes it NaN, and only then are input and target scanned, to throw the message toFlat would
- * have thrown. A NaN total without a NaN element (±Infinity cancelling) is returned as is.
+ * A kernel's running total over every element of a pair read with `deferScan`: any NaN or
+ * ±Infinity element makes it non-finite, and only then are input and target scanned, to throw
+ * the message toFlat would have thrown. A non-finite total of finite elements overflowed:
+ * that throws too (see `overflow`), so no loss returns Infinity.
  */
 export function checkedTotal(fn: string, pair: Pair, total: number): number {
-  if (total !== total) {
-    checkNumbers(fn, 'input', pair.x);
-    checkNumbers(fn, 'target', pair.y);
+  if (total - total !== 0) {
+    checkFinite(fn, 'input', pair.x);
+    checkFinite(fn, 'target', pair.y);
+    overflow(fn, 'the loss', total);
   }
   return total;
 }

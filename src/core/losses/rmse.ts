@@ -1,19 +1,22 @@
 import { describe, fail } from '../errors';
-import { parseOptions, type Validator } from '../options';
+import { customOption, type Parsed } from '../options';
 import type { Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 import { mse } from './mse';
 import { readPair } from './pair';
 
 /** rmse has one reduction: the square root of a sum, or of single elements, is not rmse. */
-const meanOnly: Validator<'mean'> = (fn, name, value) => {
+const meanOnly = customOption<'mean'>('mean', (fn, name, value) => {
   if (value !== undefined && value !== 'mean') {
     fail(fn, name, "'mean' (rmse is the square root of the mean; use mse or sse for a sum or per-element values)", describe(value));
   }
   return 'mean';
-};
+});
 
-const spec = { reduction: meanOnly };
+const spec = {
+  /** Only `'mean'` (the default): the square root of a sum or of one element is not rmse. */
+  reduction: meanOnly,
+};
 
 /**
  * Root mean squared error (평균 제곱근 오차): the square root of mse, over any shape.
@@ -32,8 +35,9 @@ const spec = { reduction: meanOnly };
  * rmse([1, 3, 5, 6, 7], [3, 2, 7, 5, 8]) // 1.4832396974191326
  * rmse.grad([2, 0, 0, 0], [0, 0, 0, 0]) // [0.5, 0, 0, 0]
  */
-export const rmse = defineLoss<Values, ReductionOptions<'mean'>, ReturnType<typeof prepare>>({
+export const rmse = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'rmse',
+  options: spec,
   prepare,
   value: ({ x, y }) => Math.sqrt(mse(x, y)),
   // d/dx sqrt(m) = m' / (2 sqrt(m)), with m' = mse.grad = 2 (x - y) / n
@@ -48,6 +52,6 @@ export const rmse = defineLoss<Values, ReductionOptions<'mean'>, ReturnType<type
   },
 });
 
-function prepare(input: Values, target: Values, options: unknown) {
-  return { ...parseOptions('rmse', options, spec), ...readPair('rmse', input, target) };
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
+  return { ...o, ...readPair('rmse', input, target) };
 }

@@ -1,5 +1,5 @@
 import * as scalarModule from '../math/scalar';
-import { numberOption, parseOptions, reduction } from '../options';
+import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { FloatArray, Values } from '../tensor/types';
 import { readBinaryPair } from './binaryPair';
@@ -10,17 +10,16 @@ import { defineLoss, type ReductionOptions } from './defineLoss';
 const { softplus, sigmoidScalar } = scalarModule;
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** Weight α of positives, 1 - α of negatives; a negative α turns weighting off (default 0.25). */
   alpha: numberOption(0.25, { max: 1 }),
+  /** Focusing exponent γ >= 0 (default 2); γ = 0 with α < 0 is binaryCrossEntropyWithLogits. */
   gamma: numberOption(2, { min: 0 }),
 };
 
-export interface SigmoidFocalLossOptions extends ReductionOptions {
-  /** Weight α of positives, 1 - α of negatives; a negative α turns weighting off (default 0.25). */
-  alpha?: number;
-  /** Focusing exponent γ >= 0 (default 2); γ = 0 with α < 0 is binaryCrossEntropyWithLogits. */
-  gamma?: number;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type SigmoidFocalLossOptions = OptionsOf<typeof spec>;
 
 /**
  * Sigmoid focal loss on logits (Lin et al., RetinaNet), elementwise over any shape:
@@ -43,8 +42,9 @@ export interface SigmoidFocalLossOptions extends ReductionOptions {
  * sigmoidFocalLoss([2, -1], [1, 0]) // 0.008722216920080293
  * sigmoidFocalLoss.grad([0], [1], { gamma: 0, alpha: -1 }) // [-0.5]
  */
-export const sigmoidFocalLoss = defineLoss<Values, SigmoidFocalLossOptions, ReturnType<typeof prepare>>({
+export const sigmoidFocalLoss = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'sigmoidFocalLoss',
+  options: spec,
   prepare,
   value: (c) => pass(c, null),
   grad(c, out) {
@@ -92,8 +92,7 @@ function elementLossAndGrad(c: Prepared, i: number, out: FloatArray | null, scal
   return a * mod * bce;
 }
 
-function prepare(input: Values, target: Values, options: unknown) {
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
   const fn = 'sigmoidFocalLoss';
-  const o = parseOptions(fn, options, spec);
   return { reduction: o.reduction, alpha: o.alpha, gamma: o.gamma, ...readBinaryPair(fn, input, target, { probabilities: false }) };
 }

@@ -1,4 +1,4 @@
-import { flag, parseOptions, reduction } from '../options';
+import { flag, reduction, type OptionsOf, type Parsed } from '../options';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
 import type { ClassIndices, Values } from '../tensor/types';
@@ -6,14 +6,14 @@ import { assertProbabilityRows, categoricalPass, type CategoricalBatch } from '.
 import { defineLoss, type ReductionOptions } from './defineLoss';
 
 const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
+  /** The input holds logits rather than probabilities (default false). */
   fromLogits: flag(false),
 };
 
-export interface SparseCategoricalCrossEntropyOptions extends ReductionOptions {
-  /** The input holds logits rather than probabilities (default false). */
-  fromLogits?: boolean;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type SparseCategoricalCrossEntropyOptions = OptionsOf<typeof spec>;
 
 /**
  * categoricalCrossEntropy with integer class targets: the target is the one-hot row of $y_i$,
@@ -31,8 +31,9 @@ export interface SparseCategoricalCrossEntropyOptions extends ReductionOptions {
  * sparseCategoricalCrossEntropy([[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]], [0, 1, 2]) // 0.8634223884819422
  * sparseCategoricalCrossEntropy.grad([0, 0], 1, { fromLogits: true }) // [0.5, -0.5]
  */
-export const sparseCategoricalCrossEntropy = defineLoss<ClassIndices, SparseCategoricalCrossEntropyOptions, CategoricalBatch>({
+export const sparseCategoricalCrossEntropy = defineLoss<ClassIndices, typeof spec, CategoricalBatch>({
   name: 'sparseCategoricalCrossEntropy',
+  options: spec,
   prepare,
   value: (c) => categoricalPass('sparseCategoricalCrossEntropy', c, null),
   grad(c, out) {
@@ -41,9 +42,8 @@ export const sparseCategoricalCrossEntropy = defineLoss<ClassIndices, SparseCate
   valueAndGrad: (c, out) => categoricalPass('sparseCategoricalCrossEntropy', c, out),
 });
 
-function prepare(input: Values, target: ClassIndices, options: unknown): CategoricalBatch {
+function prepare(input: Values, target: ClassIndices, o: Parsed<typeof spec>): CategoricalBatch {
   const fn = 'sparseCategoricalCrossEntropy';
-  const o = parseOptions(fn, options, spec);
   const rows = toRows(fn, 'input', input);
   const labels = toClassIndices(fn, 'target', target, rows.rows, rows.cols);
   if (!o.fromLogits) assertProbabilityRows(fn, rows);

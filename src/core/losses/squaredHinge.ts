@@ -1,7 +1,13 @@
 import { gradScale, reduce } from '../reduce';
 import type { Values } from '../tensor/types';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { defineLoss } from './defineLoss';
 import { readHingeInput, type HingeInput } from './hinge';
+import { reduction } from '../options';
+
+const spec = {
+  /** How the per-sample losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(),
+};
 
 /**
  * Squared hinge loss, as Keras: hinge with each margin violation squared (see hinge for the
@@ -20,8 +26,9 @@ import { readHingeInput, type HingeInput } from './hinge';
  * squaredHinge([0.3, -0.8, 2], [1, -1, 1]) // 0.17666666666666664
  * squaredHinge.grad([0.5, 2], [1, 1]) // [-0.5, 0]
  */
-export const squaredHinge = defineLoss<Values, ReductionOptions, HingeInput>({
+export const squaredHinge = defineLoss<Values, typeof spec, HingeInput>({
   name: 'squaredHinge',
+  options: spec,
   prepare: (input, target, options) => readHingeInput('squaredHinge', input, target, options),
   value({ x, y, rows, cols, reduction }) {
     const items = reduction === 'none' ? new Float64Array(rows) : null;

@@ -1,10 +1,14 @@
-import { flag, parseOptions, reduction } from '../options';
+import { flag, reduction, type Parsed } from '../options';
 import { reduce } from '../reduce';
 import type { Values } from '../tensor/types';
 import { defineLoss, type ReductionOptions } from './defineLoss';
 import { readPair } from './pair';
 
-const spec = { reduction: reduction(['sum', 'none']), half: flag(false) };
+const spec = {
+  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  reduction: reduction(['sum', 'none']),
+  half: flag(false),
+};
 
 export interface SseOptions extends ReductionOptions<'sum' | 'none'> {
   /** Multiply by 1/2, so the gradient is plain x - y (default false). */
@@ -29,8 +33,9 @@ export interface SseOptions extends ReductionOptions<'sum' | 'none'> {
  * sse([1, 3, 5, 6, 7], [3, 2, 7, 5, 8], { half: true }) // 5.5
  * sse.grad([1, 2], [0, 0], { half: true }) // [1, 2]
  */
-export const sse = defineLoss<Values, SseOptions, ReturnType<typeof prepare>>({
+export const sse = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
   name: 'sse',
+  options: spec,
   prepare,
   value({ x, y, size, reduction, half }) {
     const c = half ? 0.5 : 1;
@@ -50,6 +55,6 @@ export const sse = defineLoss<Values, SseOptions, ReturnType<typeof prepare>>({
   },
 });
 
-function prepare(input: Values, target: Values, options: unknown) {
-  return { ...parseOptions('sse', options, spec), ...readPair('sse', input, target) };
+function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
+  return { ...o, ...readPair('sse', input, target) };
 }

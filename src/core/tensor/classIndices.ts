@@ -3,7 +3,8 @@ import type { ClassIndices } from './types';
 
 /**
  * Reads integer class targets, one per row, each in `[0, classes)` or equal to
- * `ignoreIndex` (when given). A bare number is one sample's class.
+ * `ignoreIndex` (when given, an int32: see `INT32` in options). A bare number is one sample's
+ * class. Anything else throws, so nothing wraps when stored in the Int32Array returned.
  */
 export function toClassIndices(
   fn: string,

@@ -17,18 +17,20 @@ function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && 'data' in x && 'shape' in x;
 }
 
-function firstNaN(data: ArrayLike<number>): number {
-  for (let i = 0; i < data.length; i++) if (data[i] !== data[i]) return i;
+function firstNonFinite(data: ArrayLike<number>): number {
+  // x - x is 0 for every finite x and NaN for NaN and ±Infinity
+  for (let i = 0; i < data.length; i++) if (data[i]! - data[i]! !== 0) return i;
   return -1;
 }
 
 /**
- * Throws `fn: arg[i] must be a number, got NaN` at the first NaN of typed data. Losses that read
- * with `toFlat(..., { deferNaN: true })` call it only when their own pass saw a NaN.
+ * Throws `fn: arg[i] must be a finite number, got Infinity` at the first NaN or ±Infinity of
+ * typed data. Losses that read with `toFlat(..., { deferScan: true })` call it only when their
+ * own pass saw a non-finite total.
  */
-export function checkNumbers(fn: string, arg: string, data: FloatArray): void {
-  const at = firstNaN(data);
-  if (at >= 0) fail(fn, `${arg}[${at}]`, 'a number', 'NaN');
+export function checkFinite(fn: string, arg: string, data: FloatArray): void {
+  const at = firstNonFinite(data);
+  if (at >= 0) fail(fn, `${arg}[${at}]`, 'a finite number', describe(data[at]));
 }
 
 function fromTensor(fn: string, arg: string, x: Tensor): Flat {
@@ -58,7 +60,7 @@ function fromNested(fn: string, arg: string, x: readonly (readonly number[])[]):
 }
 
 function numberAt(fn: string, where: string, v: unknown): number {
-  if (typeof v !== 'number' || v !== v) fail(fn, where, 'a number', describe(v));
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, where, 'a finite number', describe(v));
   return v as number;
 }
 
@@ -71,26 +73,29 @@ function fromArray(fn: string, arg: string, x: readonly number[]): Flat {
 /** How `toFlat` reads. */
 export interface ReadOptions {
   /**
-   * Skip the NaN scan of typed data (plain arrays are still checked as they are copied): the
-   * caller's kernel sees any NaN in its own pass and then calls `checkNumbers` for the message.
+   * Skip the finiteness scan of typed data (plain arrays are still checked as they are copied):
+   * the caller's kernel sees any NaN or ±Infinity in its own pass (its total is then not
+   * finite) and then calls `checkFinite` for the message.
    */
-  deferNaN?: boolean;
+  deferScan?: boolean;
 }
 
 /**
  * Reads `x` (array, nested array, typed array or tensor) as flat data plus shape.
- * Throws a `LossInputError` for anything else, for empty data and for NaN (see ReadOptions).
+ * Throws a `LossInputError` for anything else, for empty data and for NaN or ±Infinity (see
+ * ReadOptions). A rank-0 tensor (`shape: []`, one element) is read as one element of shape `[]`,
+ * as PyTorch's 0-d tensors; class-wise readers (`toRows`) reject it.
  */
 export function toFlat(fn: string, arg: string, x: Values, read: ReadOptions = {}): Flat {
   let flat: Flat;
   if (x instanceof Float32Array || x instanceof Float64Array) {
-    if (!read.deferNaN) checkNumbers(fn, arg, x);
+    if (!read.deferScan) checkFinite(fn, arg, x);
     flat = { data: x, shape: [x.length] };
   } else if (Array.isArray(x)) {
     flat = x.length > 0 && Array.isArray(x[0]) ? fromNested(fn, arg, x as number[][]) : fromArray(fn, arg, x as number[]);
   } else if (isTensor(x)) {
     flat = fromTensor(fn, arg, x);
-    if (!read.deferNaN) checkNumbers(fn, arg, flat.data);
+    if (!read.deferScan) checkFinite(fn, arg, flat.data);
   } else {
     return fail(fn, arg, 'an array, a Float32Array/Float64Array or a { data, shape } tensor', describe(x));
   }
@@ -102,7 +107,7 @@ export function toFlat(fn: string, arg: string, x: Values, read: ReadOptions = {
 export function toRows(fn: string, arg: string, x: Values, read: ReadOptions = {}): Rows {
   const flat = toFlat(fn, arg, x, read);
   const { shape } = flat;
-  if (shape.length > 2) fail(fn, `${arg} shape`, '[C] or [N, C]', showShape(shape));
+  if (shape.length < 1 || shape.length > 2) fail(fn, `${arg} shape`, '[C] or [N, C] (class scores on the last axis)', showShape(shape));
   const rows = shape.length === 2 ? shape[0]! : 1;
   const cols = shape[shape.length - 1]!;
   return { ...flat, rows, cols };

@@ -1,6 +1,8 @@
 import { binaryCrossEntropy } from '../../core/losses/binaryCrossEntropy';
 import { crossEntropy } from '../../core/losses/crossEntropy';
 import { mse } from '../../core/losses/mse';
+import type { Loss, ReductionOptions } from '../../core/losses/defineLoss';
+import type { Values } from '../../core/tensor/types';
 import { gatherRows } from '../../core/training/batches';
 import { Linear } from '../../core/training/linear';
 import { SGD } from '../../core/training/sgd';
@@ -18,7 +20,7 @@ export function benchLosslab(w: Workload, reps: Repetitions): Result {
 }
 
 function elementwise(w: ElementwiseWorkload, reps: Repetitions): Result {
-  const loss = w.kind === 'mse' ? mse : binaryCrossEntropy;
+  const loss: Loss<Values, ReductionOptions> = w.kind === 'mse' ? mse : binaryCrossEntropy;
   const input = { data: w.x, shape: [w.elements] };
   const target = { data: w.y, shape: [w.elements] };
   const options = { out: new Float32Array(w.elements) };

@@ -61,7 +61,7 @@ export interface LossDefinition<T, S extends OptionSpec, C extends { size: numbe
   valueAndGrad?(c: C, out: FloatArray): number | Float64Array;
   /**
    * `true` when `grad` / `valueAndGrad` write every element of `out` themselves (checked for
-   * every loss by test/losses/outContract.test.ts with NaN-filled buffers). Otherwise
+   * every loss by test/hostile/outContract.test.ts with NaN-filled buffers). Otherwise
    * defineLoss zeroes a caller's `out` first, so no element keeps a stale value.
    */
   writesEveryElement?: boolean;

@@ -1,6 +1,8 @@
+import { fail } from '../errors';
 import { toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
-import type { Matrix, Vector } from '../tensor/types';
+import { shapeLike } from '../tensor/shapeLike';
+import type { GradOf, Matrix, Values, Vector } from '../tensor/types';
 
 /**
  * Shannon entropy (엔트로피) in nats, the uncertainty of a distribution $p$:
@@ -12,27 +14,50 @@ import type { Matrix, Vector } from '../tensor/types';
  *   the N row entropies.
  * - Input: probabilities in [0, 1] (throws otherwise); rows are not required to sum to 1, the
  *   formula is applied as written. Divide by $\ln 2$ for bits.
- * - Not a loss: no reduction, no gradient ($\partial H/\partial p_j = -\ln p_j - 1$ if needed).
- * - PyTorch: `torch.distributions.Categorical(probs=p).entropy()` (which also normalizes rows).
+ * - Gradient (`entropy.grad`, `entropy.valueAndGrad`): $\partial H/\partial p_j = -\ln p_j - 1$,
+ *   shaped like `p`; for a batch, the gradient of the sum of the row entropies (each row's own).
+ *   It is $+\infty$ at $p_j = 0$, so the gradient throws there (the value does not).
+ * - Not a loss: no reduction. PyTorch: `torch.distributions.Categorical(probs=p).entropy()`
+ *   (which also normalizes rows, so its gradient differs off the simplex).
  *
  * @example
  * entropy([1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6]) // 1.7917594692280547 (ln 6, a fair die)
  * entropy([[0.5, 0.5], [1, 0]]) // Float64Array [0.6931471805599453, 0]
+ * entropy.grad([0.5, 0.5]) // [-0.3068528194400547, -0.3068528194400547]
  */
-export function entropy(p: Vector): number;
-export function entropy(p: Matrix): Float64Array;
-export function entropy(p: Vector | Matrix): number | Float64Array {
-  const { data, rows, cols, shape } = toRows('entropy', 'p', p);
-  assertProbabilities('entropy', 'p', data);
-  if (shape.length === 1) return crossEntropyRow(data, data, 0, cols);
-  const out = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) out[r] = crossEntropyRow(data, data, r * cols, cols);
-  return out;
+export const entropy = Object.assign(entropyValue, { grad: entropyGrad, valueAndGrad: entropyValueAndGrad });
+
+function entropyValue(p: Vector): number;
+function entropyValue(p: Matrix): Float64Array;
+function entropyValue(p: Vector | Matrix): number | Float64Array;
+function entropyValue(p: Vector | Matrix): number | Float64Array {
+  return entropyValueAndGrad(p, false).value;
 }
 
-/** H(p, q) = -Σ_j p_j ln q_j over one row, with 0 ln q = 0. */
-function crossEntropyRow(p: ArrayLike<number>, q: ArrayLike<number>, o: number, cols: number): number {
-  let h = 0;
-  for (let j = o; j < o + cols; j++) if (p[j] !== 0) h -= p[j]! * Math.log(q[j]!);
-  return h;
+/** d H / d p = -ln p - 1, shaped like `p`; throws where some p_j is 0 (the slope is infinite there). */
+function entropyGrad<I extends Values>(p: I): GradOf<I> {
+  return entropyValueAndGrad(p).grad as GradOf<I>;
+}
+
+/** The entropy and its gradient in one pass (see entropy). */
+function entropyValueAndGrad<I extends Values>(p: I, withGrad = true): { value: number | Float64Array; grad: GradOf<I> } {
+  const fn = withGrad ? 'entropy.grad' : 'entropy';
+  const { data, rows, cols, shape } = toRows(fn, 'p', p);
+  assertProbabilities(fn, 'p', data);
+  const out = withGrad ? new Float64Array(data.length) : null;
+  const values = new Float64Array(rows);
+  for (let r = 0; r < rows; r++) {
+    let h = 0;
+    for (let j = r * cols; j < (r + 1) * cols; j++) {
+      const pj = data[j]!;
+      if (pj !== 0) h -= pj * Math.log(pj);
+      if (out) {
+        if (pj === 0) fail(fn, `p[${j}]`, 'positive (the slope -ln p - 1 is infinite at 0)', '0');
+        out[j] = -Math.log(pj) - 1;
+      }
+    }
+    values[r] = h;
+  }
+  const value = shape.length === 1 ? values[0]! : values;
+  return { value, grad: (out ? shapeLike(p, out) : null) as GradOf<I> };
 }

@@ -107,7 +107,7 @@ export function toFlat(fn: string, arg: string, x: Values, read: ReadOptions = {
 export function toRows(fn: string, arg: string, x: Values, read: ReadOptions = {}): Rows {
   const flat = toFlat(fn, arg, x, read);
   const { shape } = flat;
-  if (shape.length < 1 || shape.length > 2) fail(fn, `${arg} shape`, '[C] or [N, C] (class scores on the last axis)', showShape(shape));
+  if (shape.length < 1 || shape.length > 2) fail(fn, `${arg} shape`, '[C] or [N, C] (class scores on the last axis)', `shape ${showShape(shape)}`);
   const rows = shape.length === 2 ? shape[0]! : 1;
   const cols = shape[shape.length - 1]!;
   return { ...flat, rows, cols };

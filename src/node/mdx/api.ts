@@ -47,7 +47,10 @@ export interface ApiPage {
   mdx: string;
 }
 
-export function renderApi(project: Reflection): ApiPage[] {
+/** Each loss's option defaults as the package reports them at run time (`f.defaults`), by loss name. */
+export type OptionDefaults = Record<string, Readonly<Record<string, unknown>>>;
+
+export function renderApi(project: Reflection, defaults: OptionDefaults = {}): ApiPage[] {
   const byId = new Map<number, Reflection>();
   const walk = (r: Reflection) => {
     byId.set(r.id, r);
@@ -57,7 +60,11 @@ export function renderApi(project: Reflection): ApiPage[] {
   const exports = project.children ?? [];
   const losses = exports.filter(isLoss).sort((a, b) => a.name.localeCompare(b.name));
   const names = new Set(losses.map((l) => l.name));
-  const pages = losses.map((loss, k) => ({ file: `${loss.name}.mdx`, mdx: lossPage(loss, k + 1, byId, names) }));
+  const optionTypes = new Map(exports.filter((r) => r.kind === KIND.interface && r.name.endsWith('Options')).map((r) => [r.name, r]));
+  const pages = losses.map((loss, k) => {
+    const options = optionTypes.get(`${loss.name[0]!.toUpperCase()}${loss.name.slice(1)}Options`);
+    return { file: `${loss.name}.mdx`, mdx: lossPage(loss, k + 1, options, defaults[loss.name] ?? {}, names) };
+  });
   const helpers = exports.filter((r) => r.kind === KIND.function || r.kind === KIND.class || (r.kind === KIND.variable && !isLoss(r)));
   if (helpers.length) pages.push({ file: 'helpers.mdx', mdx: helpersPage(helpers, losses.length + 1, names) });
   return pages;
@@ -67,7 +74,7 @@ function isLoss(r: Reflection): boolean {
   return r.kind === KIND.variable && r.type?.type === 'reference' && r.type.name === 'Loss';
 }
 
-function lossPage(loss: Reflection, position: number, byId: Map<number, Reflection>, names: Set<string>): string {
+function lossPage(loss: Reflection, position: number, options: Reflection | undefined, defaults: Readonly<Record<string, unknown>>, names: Set<string>): string {
   const summary = commentText(loss.comment, names);
   const parts = [
     frontMatter(loss.name, loss.name, firstSentence(summary), position),
@@ -75,8 +82,8 @@ function lossPage(loss: Reflection, position: number, byId: Map<number, Reflecti
     '```ts\n' + `import { ${loss.name} } from 'losslab';\n\n${loss.name}(input, target, options?) // the loss\n${loss.name}.grad(input, target, options?) // d loss / d input, shaped like input` + '\n```',
     escapeMarkdown(summary),
   ];
-  const options = optionsTable(loss.type?.typeArguments?.[1], byId, names);
-  if (options) parts.push('## Options', options);
+  const table = optionsTable(options, defaults, names);
+  if (table) parts.push('## Options', table);
   parts.push(...examples(loss.comment));
   parts.push(sourceLine(loss));
   return parts.join('\n\n') + '\n';
@@ -99,19 +106,28 @@ function frontMatter(title: string, slug: string, description: string, position:
   return ['---', `title: ${jsString(title)}`, `slug: /reference/${slug}`, `description: ${jsString(description)}`, `sidebar_position: ${position}`, 'custom_edit_url: null', '---'].join('\n');
 }
 
-/** The options interface named by `Loss<T, O>` as a table, inherited `reduction` included. */
-function optionsTable(ref: TypeNode | undefined, byId: Map<number, Reflection>, names: Set<string>): string | null {
-  const iface = ref?.type === 'reference' && typeof ref.target === 'number' ? byId.get(ref.target) : undefined;
-  const props = iface?.children ?? [];
-  if (!props.length) return null;
-  const rows = props.map((p) => {
-    const comment = p.comment ?? (typeof p.inheritedFrom?.target === 'number' ? byId.get(p.inheritedFrom.target)?.comment : null);
-    const text = commentText(comment, names) || (p.name === 'reduction' ? "How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`." : '');
-    // `ReductionOptions<R>` declares `reduction?: R`: show the argument the loss gives R
-    const type = (p.type as { refersToTypeParameter?: boolean } | undefined)?.refersToTypeParameter && ref?.typeArguments?.[0] ? ref.typeArguments[0] : p.type;
-    return `| \`${p.name}\` | ${cell('`' + typeText(type) + '`')} | ${cell(escapeMarkdown(text))} |`;
+/**
+ * The options as a table: one row per option the loss reports a default for (`f.defaults`, read
+ * from its runtime spec), with the type and doc comment of its `XOptions` type (derived from the
+ * same spec), so no option or default is written twice.
+ */
+function optionsTable(options: Reflection | undefined, defaults: Readonly<Record<string, unknown>>, names: Set<string>): string | null {
+  const keys = Object.keys(defaults);
+  if (!keys.length) return null;
+  const props = new Map((options?.children ?? []).map((p) => [p.name, p]));
+  const rows = keys.map((key) => {
+    const p = props.get(key);
+    const text = commentText(p?.comment, names);
+    return `| \`${key}\` | ${cell('`' + typeText(p?.type) + '`')} | ${cell('`' + defaultText(defaults[key]) + '`')} | ${cell(escapeMarkdown(text))} |`;
   });
-  return ['| option | type | meaning (default) |', '| --- | --- | --- |', ...rows].join('\n');
+  return ['| option | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
+}
+
+/** A default as code: `'mean'`, `-100`, `false`; `undefined` (absent: see the meaning). */
+function defaultText(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return 'undefined';
+  return String(value);
 }
 
 function cell(s: string): string {

@@ -10,7 +10,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
-import { renderApi, type Reflection } from './api';
+import * as losslab from '../../index';
+import { renderApi, type OptionDefaults, type Reflection } from './api';
 import { convertNotebook, NotebookError, parseNotebook } from './notebook';
 import { readChecks, reproductionPage, reproductionRows } from './reproduction';
 import { compileMdx } from './validate';
@@ -62,6 +63,15 @@ export async function prepareDocs(options: PrepareOptions): Promise<PrepareSumma
   return { reference, notebooks, checks: checks.length };
 }
 
+/** Every exported loss's `defaults`, read from the package itself. */
+function lossDefaults(): OptionDefaults {
+  const out: OptionDefaults = {};
+  for (const [name, value] of Object.entries(losslab)) {
+    if (typeof value === 'function' && 'defaults' in value) out[name] = (value as { defaults: Readonly<Record<string, unknown>> }).defaults;
+  }
+  return out;
+}
+
 /** `typedoc --json` over src/index.ts, then one page per loss. */
 async function writeReference(root: string, dir: string): Promise<string[]> {
   const tmp = mkdtempSync(join(tmpdir(), 'losslab-typedoc-'));
@@ -76,7 +86,7 @@ async function writeReference(root: string, dir: string): Promise<string[]> {
   const project = JSON.parse(readFileSync(json, 'utf8')) as Reflection;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const pages = renderApi(project);
+  const pages = renderApi(project, lossDefaults());
   for (const p of pages) {
     await compileOrFail(p.mdx, `the reference page ${p.file}`);
     writeFileSync(join(dir, p.file), p.mdx);

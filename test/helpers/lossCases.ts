@@ -1,0 +1,86 @@
+/**
+ * One valid call for every loss the package exports, for the suites that hold every loss to the
+ * same contract (test/hostile/): a 2 x 3 batch each, in the argument kinds the loss reads.
+ * `kind` says what the input holds, so hostile suites can pick extreme inputs of the right domain.
+ */
+import * as losslab from '../../src';
+import type { Loss } from '../../src';
+
+export type InputKind = 'values' | 'logits' | 'probabilities' | 'logProbabilities';
+
+export interface LossCase {
+  name: string;
+  loss: Loss<unknown, Record<string, unknown>>;
+  input: number[][];
+  target: unknown;
+  options?: Record<string, unknown>;
+  kind: InputKind;
+  /** The target holds class indices (one per row). */
+  classTarget?: boolean;
+  /** The loss reads rows of classes (rank-0 input is rejected). */
+  rowwise: boolean;
+}
+
+const x = [
+  [0.5, -1.5, 2],
+  [1, 0.25, -0.75],
+];
+const p = [
+  [0.2, 0.3, 0.5],
+  [0.6, 0.1, 0.3],
+];
+const oneHot = [
+  [0, 0, 1],
+  [1, 0, 0],
+];
+const binary = [
+  [1, 0, 1],
+  [0, 0, 1],
+];
+const pm = [
+  [1, -1, 1],
+  [-1, -1, 1],
+];
+
+const cases: Omit<LossCase, 'loss'>[] = [
+  { name: 'mse', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'mae', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'rmse', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'sse', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'huber', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'binaryCrossEntropy', input: p, target: binary, kind: 'probabilities', rowwise: false },
+  { name: 'binaryCrossEntropyWithLogits', input: x, target: binary, kind: 'logits', rowwise: false },
+  { name: 'crossEntropy', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },
+  { name: 'nllLoss', input: p.map((r) => r.map(Math.log)), target: [2, 0], kind: 'logProbabilities', classTarget: true, rowwise: true },
+  { name: 'categoricalCrossEntropy', input: p, target: oneHot, kind: 'probabilities', rowwise: true },
+  { name: 'sparseCategoricalCrossEntropy', input: p, target: [2, 0], kind: 'probabilities', classTarget: true, rowwise: true },
+  { name: 'hinge', input: x, target: pm, kind: 'values', rowwise: true },
+  { name: 'squaredHinge', input: x, target: pm, kind: 'values', rowwise: true },
+  { name: 'categoricalHinge', input: x, target: oneHot, kind: 'values', rowwise: true },
+  { name: 'klDivergence', input: p, target: [[0.3, 0.3, 0.4], [0.5, 0.25, 0.25]], kind: 'probabilities', rowwise: true },
+  { name: 'diceLoss', input: p, target: binary, kind: 'probabilities', rowwise: true },
+  { name: 'sigmoidFocalLoss', input: x, target: binary, kind: 'logits', rowwise: false },
+  { name: 'focalLoss', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },
+];
+
+/** Every export that is a loss (it has `lossName`), by name. */
+export function exportedLosses(): Map<string, Loss<unknown, Record<string, unknown>>> {
+  const out = new Map<string, Loss<unknown, Record<string, unknown>>>();
+  for (const [name, value] of Object.entries(losslab)) {
+    if (typeof value === 'function' && 'lossName' in value) out.set(name, value as unknown as Loss<unknown, Record<string, unknown>>);
+  }
+  return out;
+}
+
+/** The cases, each with its loss function. */
+export function lossCases(): LossCase[] {
+  const losses = exportedLosses();
+  return cases.map((c) => {
+    const loss = losses.get(c.name);
+    if (!loss) throw new Error(`no exported loss ${c.name}`);
+    return { ...c, loss };
+  });
+}
+
+/** The names of the cases, to check every exported loss has one. */
+export const caseNames = cases.map((c) => c.name);

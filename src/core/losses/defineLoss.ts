@@ -67,6 +67,42 @@ export interface LossDefinition<T, S extends OptionSpec, C extends { size: numbe
   writesEveryElement?: boolean;
 }
 
+/**
+ * A loss of several arguments (`ctcLoss`, `marginRankingLoss`, `tripletMarginLoss`, ...): the
+ * same contract as `Loss`, with the positional arguments `A` before the options. Its gradient is
+ * d loss / d each differentiable argument, shaped like it: one gradient when one argument is
+ * differentiable, else an array in argument order (`out` likewise: a buffer, or an array of them).
+ */
+export interface MultiLoss<A extends readonly unknown[], O extends ReductionOptions<string>, G, D = Readonly<Record<string, unknown>>> {
+  (...args: [...A, (O & { reduction?: Exclude<O['reduction'], 'none'> })?]): number;
+  (...args: [...A, O & { reduction: 'none' }]): Float64Array;
+  (...args: [...A, O?]): number | Float64Array;
+  grad(...args: [...A, (O & { out?: G extends readonly unknown[] ? FloatArray[] : FloatArray })?]): G;
+  valueAndGrad(...args: [...A, (O & { out?: G extends readonly unknown[] ? FloatArray[] : FloatArray })?]): ValueAndGrad<G>;
+  readonly lossName: string;
+  readonly defaults: D;
+}
+
+/** What a loss of several arguments provides: `defineLoss`'s definition over an argument list. */
+export interface MultiLossDefinition<S extends OptionSpec, C> {
+  name: string;
+  options: S;
+  /** The positional arguments' names, in order (they name the arguments in error messages). */
+  args: readonly string[];
+  /** Indices into `args` of the arguments that get a gradient, in order. */
+  differentiable: readonly number[];
+  /** Validates and reads the arguments once. */
+  prepare(args: readonly unknown[], options: Parsed<S>): C;
+  /** The element count of each differentiable argument, in order. */
+  sizes(c: C): readonly number[];
+  value(c: C): number | Float64Array;
+  /** Writes d loss / d each differentiable argument into `outs` (flat, row-major). */
+  grad(c: C, outs: FloatArray[]): void;
+  valueAndGrad?(c: C, outs: FloatArray[]): number | Float64Array;
+  /** As `LossDefinition.writesEveryElement`. */
+  writesEveryElement?: boolean;
+}
+
 /** The typed-array memory of an argument (a typed array, or a tensor's data), if any. */
 function memoryOf(x: unknown): ArrayBufferView | null {
   if (ArrayBuffer.isView(x)) return x;
@@ -78,23 +114,43 @@ function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
   return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
-/** Splits the `out` buffer off the loss's own options; `out: undefined` counts as absent. */
-function takeOut(fn: string, options: unknown, args: readonly [string, unknown][]): { out: FloatArray | undefined; rest: Record<string, unknown> } {
-  const given = assertPlainOptions(fn, options);
-  if (!Object.prototype.hasOwnProperty.call(given, 'out')) return { out: undefined, rest: given };
-  const { out, ...rest } = given;
-  if (out === undefined) return { out: undefined, rest };
-  if (!(out instanceof Float64Array || out instanceof Float32Array)) fail(fn, 'options.out', 'a Float32Array or Float64Array', describe(out));
-  for (const [name, arg] of [...args, ...Object.entries(rest).map(([k, v]) => [`options.${k}`, v] as [string, unknown])]) {
-    const memory = memoryOf(arg);
-    if (memory && overlaps(out, memory)) fail(fn, 'options.out', `a buffer that shares no memory with ${name}`, `a ${out.constructor.name} overlapping ${name}`);
-  }
-  return { out, rest };
+function isFloatArray(x: unknown): x is FloatArray {
+  return x instanceof Float64Array || x instanceof Float32Array;
 }
 
-function checkOut(fn: string, out: FloatArray, size: number): FloatArray {
-  if (out.length !== size) fail(fn, 'options.out.length', `${size}, the input's element count`, String(out.length));
-  return out;
+/**
+ * Splits the `out` buffers off the loss's own options (`out: undefined` counts as absent) and
+ * checks them: typed float arrays, one per gradient, sharing memory with no argument, no other
+ * option and no other `out`.
+ */
+function takeOuts(fn: string, options: unknown, gradients: number, args: readonly [string, unknown][]): { outs: FloatArray[] | null; rest: Record<string, unknown> } {
+  const given = assertPlainOptions(fn, options);
+  if (!Object.prototype.hasOwnProperty.call(given, 'out')) return { outs: null, rest: given };
+  const { out, ...rest } = given;
+  if (out === undefined) return { outs: null, rest };
+  const several = gradients > 1;
+  if (several ? !(Array.isArray(out) && out.length === gradients && out.every(isFloatArray)) : !isFloatArray(out)) {
+    fail(fn, 'options.out', several ? `an array of ${gradients} Float32Array or Float64Array buffers, one per gradient` : 'a Float32Array or Float64Array', describe(out));
+  }
+  const outs = several ? (out as FloatArray[]) : [out as FloatArray];
+  const others: [string, unknown][] = [...args, ...Object.entries(rest).map(([k, v]) => [`options.${k}`, v] as [string, unknown])];
+  outs.forEach((o, k) => {
+    const label = several ? `options.out[${k}]` : 'options.out';
+    for (const [name, arg] of others) {
+      const memory = memoryOf(arg);
+      if (memory && overlaps(o, memory)) fail(fn, label, `a buffer that shares no memory with ${name}`, `a ${o.constructor.name} overlapping ${name}`);
+    }
+    for (let j = 0; j < k; j++) if (overlaps(o, outs[j]!)) fail(fn, label, `a buffer that shares no memory with options.out[${j}]`, `a ${o.constructor.name} overlapping it`);
+  });
+  return { outs, rest };
+}
+
+/** Throws unless each `out` has its argument's element count. */
+function checkOutLengths(fn: string, outs: FloatArray[], sizes: readonly number[], names: readonly string[]): void {
+  outs.forEach((o, k) => {
+    const label = outs.length > 1 ? `options.out[${k}].length` : 'options.out.length';
+    if (o.length !== sizes[k]) fail(fn, label, `${sizes[k]}, the ${names[k]}'s element count`, String(o.length));
+  });
 }
 
 /** Throws unless the value (or every per-item value) is finite: an overflow never comes back as Infinity. */
@@ -107,31 +163,60 @@ export function checkedValue(fn: string, value: number | Float64Array): number |
   return value;
 }
 
-/** Builds the public function of a loss from its definition. */
-export function defineLoss<T, S extends OptionSpec, C extends { size: number }>(def: LossDefinition<T, S, C>): Loss<T, OptionsOf<S> & ReductionOptions<string>, Defaults<S>> {
+/** Builds the public function of a loss of several arguments from its definition. */
+export function defineMultiLoss<A extends readonly unknown[], G, S extends OptionSpec, C>(def: MultiLossDefinition<S, C>): MultiLoss<A, OptionsOf<S> & ReductionOptions<string>, G, Defaults<S>> {
   const fn = def.name;
-  const f = (input: Values, target: T, options?: unknown) => checkedValue(fn, def.value(def.prepare(input, target, parseOptions(fn, options, def.options))));
-
-  const run = (input: Values, target: T, options: unknown, withValue: boolean) => {
-    const { out, rest } = takeOut(fn, options, [
-      ['input', input],
-      ['target', target],
-    ]);
-    const c = def.prepare(input, target, parseOptions(fn, rest, def.options));
-    const buffer = out ? checkOut(fn, out, c.size) : new Float64Array(c.size);
-    if (out && !def.writesEveryElement) out.fill(0);
-    let value: number | Float64Array = 0;
-    if (withValue && def.valueAndGrad) value = def.valueAndGrad(c, buffer);
-    else {
-      if (withValue) value = def.value(c);
-      def.grad(c, buffer);
-    }
-    if (withValue) checkedValue(fn, value);
-    return { value, grad: out ? out : shapeLike(input, buffer as Float64Array) };
+  const arity = def.args.length;
+  const split = (all: unknown[]) => ({ args: all.slice(0, arity), options: all[arity] });
+  const f = (...all: unknown[]) => {
+    const { args, options } = split(all);
+    return checkedValue(fn, def.value(def.prepare(args, parseOptions(fn, options, def.options))));
   };
 
-  const grad = (input: Values, target: T, options?: unknown) => run(input, target, options, false).grad;
-  const valueAndGrad = (input: Values, target: T, options?: unknown) => run(input, target, options, true);
+  const run = (all: unknown[], withValue: boolean) => {
+    const { args, options } = split(all);
+    const { outs, rest } = takeOuts(
+      fn,
+      options,
+      def.differentiable.length,
+      def.args.map((name, i) => [name, args[i]]),
+    );
+    const c = def.prepare(args, parseOptions(fn, rest, def.options));
+    const sizes = def.sizes(c);
+    const names = def.differentiable.map((i) => def.args[i]!);
+    if (outs) checkOutLengths(fn, outs, sizes, names);
+    const buffers = outs ?? sizes.map((n) => new Float64Array(n));
+    if (outs && !def.writesEveryElement) for (const o of outs) o.fill(0);
+    let value: number | Float64Array = 0;
+    if (withValue && def.valueAndGrad) value = def.valueAndGrad(c, buffers);
+    else {
+      if (withValue) value = def.value(c);
+      def.grad(c, buffers);
+    }
+    if (withValue) checkedValue(fn, value);
+    const grads = outs ?? buffers.map((b, k) => shapeLike(args[def.differentiable[k]!] as Values, b as Float64Array));
+    return { value, grad: (grads.length > 1 ? grads : grads[0]) as G };
+  };
+
+  const grad = (...all: unknown[]) => run(all, false).grad;
+  const valueAndGrad = (...all: unknown[]) => run(all, true);
   Object.defineProperty(f, 'name', { value: fn });
-  return Object.assign(f, { grad, valueAndGrad, lossName: fn, defaults: defaultsOf(def.options) }) as unknown as Loss<T, OptionsOf<S> & ReductionOptions<string>, Defaults<S>>;
+  return Object.assign(f, { grad, valueAndGrad, lossName: fn, defaults: defaultsOf(def.options) }) as unknown as MultiLoss<A, OptionsOf<S> & ReductionOptions<string>, G, Defaults<S>>;
+}
+
+/** Builds the public function of a loss `f(input, target, options?)` from its definition. */
+export function defineLoss<T, S extends OptionSpec, C extends { size: number }>(def: LossDefinition<T, S, C>): Loss<T, OptionsOf<S> & ReductionOptions<string>, Defaults<S>> {
+  const multi = defineMultiLoss<[Values, T], GradOf<Values>, S, C>({
+    name: def.name,
+    options: def.options,
+    args: ['input', 'target'],
+    differentiable: [0],
+    prepare: (args, o) => def.prepare(args[0] as Values, args[1] as T, o),
+    sizes: (c) => [c.size],
+    value: def.value,
+    grad: (c, outs) => def.grad(c, outs[0]!),
+    ...(def.valueAndGrad ? { valueAndGrad: (c: C, outs: FloatArray[]) => def.valueAndGrad!(c, outs[0]!) } : {}),
+    writesEveryElement: def.writesEveryElement === true,
+  });
+  return multi as unknown as Loss<T, OptionsOf<S> & ReductionOptions<string>, Defaults<S>>;
 }

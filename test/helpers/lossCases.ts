@@ -2,24 +2,44 @@
  * One valid call for every loss the package exports, for the suites that hold every loss to the
  * same contract (test/hostile/): a 2 x 3 batch each, in the argument kinds the loss reads.
  * `kind` says what the input holds, so hostile suites can pick extreme inputs of the right domain.
+ * A loss of several arguments lists them all in `args` (the first is its input, a 2 x 3 batch
+ * unless `input` says otherwise) with their names in `argNames`.
  */
 import * as losslab from '../../src';
-import type { Loss } from '../../src';
+import { flatten } from './close';
 
 export type InputKind = 'values' | 'logits' | 'probabilities' | 'logProbabilities';
 
+/** Any loss, called with its positional arguments then its options. */
+export type AnyLoss = ((...args: unknown[]) => number | Float64Array) & {
+  grad: (...args: unknown[]) => unknown;
+  valueAndGrad: (...args: unknown[]) => { value: number | Float64Array; grad: unknown };
+  lossName: string;
+  defaults: Readonly<Record<string, unknown>>;
+};
+
 export interface LossCase {
   name: string;
-  loss: Loss<unknown, Record<string, unknown>>;
+  loss: AnyLoss;
+  /** The first argument, the model output the hostile suites corrupt. */
   input: number[][];
+  /** The second argument (two-argument losses; for others, `args[1]`). */
   target: unknown;
+  /** Every positional argument, `input` first (two-argument losses: `[input, target]`). */
+  args: unknown[];
+  /** Their names, as error messages give them. */
+  argNames: string[];
+  /** How many arguments get a gradient (the first ones, in order). */
+  gradients: number;
   options?: Record<string, unknown>;
   kind: InputKind;
-  /** The target holds class indices (one per row). */
+  /** The target holds class indices (one per row), or other integers (lengths). */
   classTarget?: boolean;
-  /** The loss reads rows of classes (rank-0 input is rejected). */
+  /** The loss reads rows (rank-0 input is rejected). */
   rowwise: boolean;
 }
+
+type CaseSpec = Omit<LossCase, 'loss' | 'args' | 'argNames' | 'gradients' | 'target'> & Partial<Pick<LossCase, 'args' | 'argNames' | 'gradients' | 'target'>>;
 
 const x = [
   [0.5, -1.5, 2],
@@ -42,7 +62,7 @@ const pm = [
   [-1, -1, 1],
 ];
 
-const cases: Omit<LossCase, 'loss'>[] = [
+const cases: CaseSpec[] = [
   { name: 'mse', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'mae', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'rmse', input: x, target: p, kind: 'values', rowwise: false },
@@ -64,10 +84,10 @@ const cases: Omit<LossCase, 'loss'>[] = [
 ];
 
 /** Every export that is a loss (it has `lossName`), by name. */
-export function exportedLosses(): Map<string, Loss<unknown, Record<string, unknown>>> {
-  const out = new Map<string, Loss<unknown, Record<string, unknown>>>();
+export function exportedLosses(): Map<string, AnyLoss> {
+  const out = new Map<string, AnyLoss>();
   for (const [name, value] of Object.entries(losslab)) {
-    if (typeof value === 'function' && 'lossName' in value) out.set(name, value as unknown as Loss<unknown, Record<string, unknown>>);
+    if (typeof value === 'function' && 'lossName' in value) out.set(name, value as unknown as AnyLoss);
   }
   return out;
 }
@@ -78,9 +98,21 @@ export function lossCases(): LossCase[] {
   return cases.map((c) => {
     const loss = losses.get(c.name);
     if (!loss) throw new Error(`no exported loss ${c.name}`);
-    return { ...c, loss };
+    const args = c.args ?? [c.input, c.target];
+    return { ...c, loss, args, target: args[1], argNames: c.argNames ?? ['input', 'target'], gradients: c.gradients ?? 1 };
   });
 }
 
 /** The names of the cases, to check every exported loss has one. */
 export const caseNames = cases.map((c) => c.name);
+
+/** The case's arguments with the first (the input) replaced by `x`. */
+export function withInput(c: LossCase, x: unknown): unknown[] {
+  return [x, ...c.args.slice(1)];
+}
+
+/** The gradients of a `grad` result as flat arrays, one per differentiable argument. */
+export function gradientsOf(c: LossCase, g: unknown): number[][] {
+  const list = c.gradients > 1 ? (g as unknown[]) : [g];
+  return list.map((x) => flatten(x));
+}

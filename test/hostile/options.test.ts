@@ -11,8 +11,8 @@ class Settings {
   reduction = 'sum';
 }
 
-describe.each(lossCases())('$name options', ({ loss, input, target, options }) => {
-  const call = (o: unknown) => () => loss(input, target, o as Record<string, unknown>);
+describe.each(lossCases())('$name options', ({ loss, args, options }) => {
+  const call = (o: unknown) => () => loss(...args, o);
   const fn = loss.lossName;
 
   it.each([
@@ -22,7 +22,7 @@ describe.each(lossCases())('$name options', ({ loss, input, target, options }) =
     ['__proto__ (own key, from JSON)', JSON.parse('{"__proto__": 1}')],
   ])('rejects the prototype key %s as an unknown option', (key, bad) => {
     expect(call({ ...options, ...bad })).toThrow(`${fn}: option "${key.split(' ')[0]}" must be one of`);
-    expect(() => loss.grad(input, target, { ...options, ...bad })).toThrow(LossInputError);
+    expect(() => loss.grad(...args, { ...options, ...bad })).toThrow(LossInputError);
   });
 
   it('rejects a symbol key', () => {
@@ -38,21 +38,21 @@ describe.each(lossCases())('$name options', ({ loss, input, target, options }) =
     ['null', null],
   ])('rejects %s as options', (_, bad) => {
     expect(call(bad)).toThrow(`${fn}: options must be a plain object, got`);
-    expect(() => loss.grad(input, target, bad as Record<string, unknown>)).toThrow(`${fn}: options must be a plain object, got`);
+    expect(() => loss.grad(...args, bad)).toThrow(`${fn}: options must be a plain object, got`);
   });
 
   it('accepts a null-prototype object like a literal', () => {
     const bare = Object.assign(Object.create(null), options ?? {});
-    expect(loss(input, target, bare)).toBe(loss(input, target, options));
+    expect(loss(...args, bare)).toBe(loss(...args, options));
   });
 
   it('reads an undefined value as the default, for every option and for out', () => {
-    const reference = loss(input, target, options);
+    const reference = loss(...args, options);
     for (const key of Object.keys(loss.defaults)) {
       if (options && key in options) continue;
-      expect(loss(input, target, { ...options, [key]: undefined })).toBe(reference);
+      expect(loss(...args, { ...options, [key]: undefined })).toBe(reference);
     }
-    expect(loss.valueAndGrad(input, target, { ...options, out: undefined }).value).toBe(reference);
+    expect(loss.valueAndGrad(...args, { ...options, out: undefined }).value).toBe(reference);
   });
 
   it('reports its defaults, frozen', () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { LossInputError } from '../../src';
-import { caseNames, exportedLosses, lossCases } from '../helpers/lossCases';
+import { caseNames, exportedLosses, gradientsOf, lossCases, withInput, type LossCase } from '../helpers/lossCases';
 
 const tensor = (rows: number[][]) => ({ data: Float64Array.from(rows.flat()), shape: [rows.length, rows[0]!.length] });
 
@@ -15,48 +15,63 @@ describe('every exported loss has a case in the hostile suites', () => {
   });
 });
 
-describe.each(lossCases())('$name writes all of out', ({ loss, input, target, options }) => {
-  const size = input.flat().length;
-  const fresh = Array.from(loss.grad(tensor(input), target, options).data as Float64Array);
+/** Buffers of `Kind` for each gradient, filled with `fill`, as `out` takes them. */
+function outsFor(c: LossCase, sizes: number[], Kind: typeof Float64Array | typeof Float32Array, fill: number) {
+  const buffers = sizes.map((n) => new Kind(n).fill(fill));
+  return { buffers, out: c.gradients > 1 ? buffers : buffers[0]! };
+}
+
+describe.each(lossCases())('$name writes all of out', (c) => {
+  const { loss, input, options } = c;
+  const args = () => withInput(c, tensor(input));
+  const fresh = gradientsOf(c, loss.grad(...args(), options));
+  const sizes = fresh.map((g) => g.length);
 
   it.each([Float64Array, Float32Array])('into a NaN-filled %o buffer, as a fresh gradient', (Kind) => {
     for (const reduction of ['mean', 'sum', 'none', 'batchmean']) {
       const opts = { ...options, reduction };
-      let reference: Float64Array;
+      let reference: number[][];
       try {
-        reference = loss.grad(tensor(input), target, opts).data as Float64Array;
+        reference = gradientsOf(c, loss.grad(...args(), opts));
       } catch (e) {
         if (String(e).includes('options.reduction must be')) continue; // a reduction this loss does not have
         throw e;
       }
-      const expected = Kind.from(reference);
-      const out = new Kind(size).fill(NaN);
-      expect(loss.grad(tensor(input), target, { ...opts, out })).toBe(out);
-      expect(Array.from(out)).toEqual(Array.from(expected));
-      const again = new Kind(size).fill(123);
-      loss.valueAndGrad(tensor(input), target, { ...opts, out: again });
-      expect(Array.from(again)).toEqual(Array.from(expected));
+      const expected = reference.map((g) => Array.from(Kind.from(g)));
+      const nan = outsFor(c, sizes, Kind, NaN);
+      expect(loss.grad(...args(), { ...opts, out: nan.out })).toBe(nan.out);
+      expect(nan.buffers.map((b) => Array.from(b))).toEqual(expected);
+      const stale = outsFor(c, sizes, Kind, 123);
+      loss.valueAndGrad(...args(), { ...opts, out: stale.out });
+      expect(stale.buffers.map((b) => Array.from(b))).toEqual(expected);
     }
   });
 
   it('with out: undefined, as without out', () => {
-    expect(Array.from(loss.grad(tensor(input), target, { ...options, out: undefined }).data as Float64Array)).toEqual(fresh);
+    expect(gradientsOf(c, loss.grad(...args(), { ...options, out: undefined }))).toEqual(fresh);
   });
 
-  it('rejects an out that is, or overlaps, the input or the target', () => {
+  it('rejects an out that is, or overlaps, the input or another argument', () => {
     const x = tensor(input);
-    expect(() => loss.grad(x, target, { ...options, out: x.data })).toThrow(LossInputError);
-    expect(() => loss.grad(x, target, { ...options, out: x.data })).toThrow(`${loss.lossName}: options.out must be a buffer that shares no memory with input, got a Float64Array overlapping input`);
+    const name = c.argNames[0];
+    const own = outsFor(c, sizes, Float64Array, 0);
+    own.buffers[0] = x.data;
+    const out = c.gradients > 1 ? own.buffers : x.data;
+    const label = c.gradients > 1 ? 'options.out[0]' : 'options.out';
+    expect(() => loss.grad(...withInput(c, x), { ...options, out })).toThrow(LossInputError);
+    expect(() => loss.grad(...withInput(c, x), { ...options, out })).toThrow(`${loss.lossName}: ${label} must be a buffer that shares no memory with ${name}, got a Float64Array overlapping ${name}`);
+    const size = x.data.length;
     const shared = new Float64Array(2 * size);
     shared.set(x.data, size / 2);
     const view = { data: shared.subarray(size / 2, size / 2 + size), shape: x.shape };
-    expect(() => loss.grad(view, target, { ...options, out: shared.subarray(0, size) })).toThrow('overlapping input');
-    const disjoint = shared.subarray(size / 2 + size);
-    expect(disjoint.length).toBeLessThan(size);
-    if (!Array.isArray(target)) return;
-    const t = Array.isArray(target[0]) ? tensor(target as number[][]) : Float64Array.from(target as number[]);
-    const tData = 'data' in t ? t.data : t;
-    if (tData.length !== size) return;
-    expect(() => loss.grad(x, t, { ...options, out: tData })).toThrow('overlapping target');
+    own.buffers[0] = shared.subarray(0, size);
+    expect(() => loss.grad(...withInput(c, view), { ...options, out: c.gradients > 1 ? own.buffers : own.buffers[0] })).toThrow(`overlapping ${name}`);
+    const second = c.args[1];
+    if (!Array.isArray(second) || !Array.isArray(second[0])) return;
+    const t = tensor(second as number[][]);
+    if (t.data.length !== size) return;
+    own.buffers[0] = t.data;
+    const argsWithTensor = [x, t, ...c.args.slice(2)];
+    expect(() => loss.grad(...argsWithTensor, { ...options, out: c.gradients > 1 ? own.buffers : t.data })).toThrow(`overlapping ${c.argNames[1]}`);
   });
 });

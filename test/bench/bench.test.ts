@@ -17,7 +17,7 @@ describe('npm run bench -- --quick --json', () => {
 
   beforeAll(() => {
     stdout = execFileSync('npm', ['run', '--silent', 'bench', '--', '--quick', '--json', path], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    json = JSON.parse(readFileSync(path, 'utf8'));
+    json = JSON.parse(readFileSync(path, 'utf8')) as typeof json;
   }, 300_000);
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -19,6 +19,6 @@ export function flatten(x: unknown): number[] {
   if (typeof x === 'number') return [x];
   if (ArrayBuffer.isView(x)) return Array.from(x as Float64Array);
   if (Array.isArray(x)) return x.flatMap((v) => flatten(v));
-  if (x && typeof x === 'object' && 'data' in x) return flatten((x as { data: unknown }).data);
+  if (x && typeof x === 'object' && 'data' in x) return flatten(x.data);
   throw new Error(`cannot flatten ${String(x)}`);
 }

@@ -56,7 +56,7 @@ describe.skipIf(!hasNbconvert && !inCi)('notebooks under jupyter nbconvert', () 
 
     const fromJupyter = notebooks.flatMap((f) =>
       collectChecks(readNotebook(readFileSync(path.join(viaJupyter, path.basename(f)), 'utf8')), f).map(comparable(f)));
-    const fromRunner = (JSON.parse(readFileSync(report, 'utf8')).checks as Parameters<ReturnType<typeof comparable>>[0][])
+    const fromRunner = (JSON.parse(readFileSync(report, 'utf8')) as { checks: Parameters<ReturnType<typeof comparable>>[0][] }).checks
       .map((c) => comparable((c as unknown as { notebook: string }).notebook)(c));
     expect(fromJupyter.length).toBeGreaterThan(0);
     expect(fromJupyter.every((c) => c.pass)).toBe(true);

@@ -60,7 +60,7 @@ const notebookBytes = () => {
 it('reproduces every worked example and leaves the committed notebooks unchanged', { timeout: 1_800_000 }, async () => {
   const before = notebookBytes();
   let code = 0;
-  let output = '';
+  let output: string;
   try {
     const r = await promisify(execFile)('npm', ['run', 'notebooks'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
     output = r.stdout + r.stderr;

@@ -46,15 +46,15 @@ describe.concurrent('npm run notebooks', { timeout: 240_000 }, () => {
     expect(second.code).toBe(0);
     expect(readFileSync(file).equals(once)).toBe(true);
 
-    const nb = JSON.parse(once.toString('utf8'));
-    const counts = nb.cells.filter((c: { cell_type: string }) => c.cell_type === 'code').map((c: { execution_count: number }) => c.execution_count);
+    const nb = JSON.parse(once.toString('utf8')) as { cells: Array<{ cell_type: string; execution_count?: number; outputs?: Array<{ data?: object }> }> };
+    const counts = nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count);
     expect(counts).toEqual([1, 2, 3, 4]);
-    const mimes = nb.cells.flatMap((c: { outputs?: Array<{ data?: object }> }) => (c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {})));
+    const mimes = nb.cells.flatMap((c) => (c.outputs ?? []).flatMap((o) => Object.keys(o.data ?? {})));
     expect(mimes).toEqual(expect.arrayContaining(['image/svg+xml', 'application/vnd.vegalite.v5+json', 'application/vnd.losslab.check+json']));
     expect(once.toString('utf8')).not.toMatch(/"execution"|iopub|\d{4}-\d\d-\d\dT\d\d:/);
     expect(once.toString('utf8')).not.toContain(root);
 
-    const { checks } = JSON.parse(readFileSync(report, 'utf8'));
+    const { checks } = JSON.parse(readFileSync(report, 'utf8')) as { checks: unknown[] };
     expect(checks).toEqual([expect.objectContaining({ example: 'half SSE of [1, -2, 3]', source: '000', expected: 7, actual: 7, pass: true })]);
     expect(second.stdout).toContain('1/1 checks pass');
   });

@@ -97,7 +97,7 @@ describe.runIf(runs)('the built documentation site', () => {
       expect(await plots.count(), `${file}: plots on the page`).toBe(plotsIn(nb));
       // Docusaurus marks markdown images loading="lazy": load them all now, then wait.
       await plots.evaluateAll((imgs) => (imgs as HTMLImageElement[]).forEach((i) => { i.loading = 'eager'; }));
-      await plots.evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((i) => (i.complete ? null : new Promise((r) => { i.addEventListener('load', r, { once: true }); i.addEventListener('error', r, { once: true }); })))));
+      await plots.evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((i) => (i.complete ? Promise.resolve() : new Promise((r) => { i.addEventListener('load', r, { once: true }); i.addEventListener('error', r, { once: true }); })))));
       const broken = await plots.evaluateAll((imgs) => (imgs as HTMLImageElement[]).filter((i) => i.naturalWidth === 0).map((i) => i.src));
       expect(broken, `${file}: plots that do not load`).toEqual([]);
       if (file === notebooks[0]) await page.screenshot({ path: join(artifacts, 'notebook.png'), fullPage: true });
@@ -200,7 +200,7 @@ describe.runIf(runs)('the built documentation site', () => {
 
   it('logs no console error on any page of the site', { timeout: 300_000 }, async () => {
     const pages = htmlPages(join(root, 'build')).filter((p) => p !== '/404');
-    for (const path of pages) (await open(path)).close();
+    for (const path of pages) await (await open(path)).close();
     expect(consoleErrors).toEqual([]);
   });
 });

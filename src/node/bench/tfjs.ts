@@ -46,7 +46,7 @@ function elementwise(w: ElementwiseWorkload, system: string, reps: Repetitions):
   // BCE as PyTorch defines it, log clamped at -100 (the clamp never binds on these inputs)
   const loss =
     w.kind === 'mse'
-      ? (p: tf.Tensor) => tf.mean(tf.squaredDifference(p, y)) as tf.Scalar
+      ? (p: tf.Tensor) => tf.mean<tf.Scalar>(tf.squaredDifference(p, y))
       : (p: tf.Tensor) => {
           const logP = tf.maximum(tf.log(p), -100);
           const logQ = tf.maximum(tf.log(tf.sub(1, p)), -100);
@@ -61,7 +61,7 @@ function softmax(w: SoftmaxWorkload, system: string, reps: Repetitions): Result 
   const logits = tf.tensor2d(w.logits, [w.rows, w.cols]);
   const labels = tf.tensor1d(w.labels, 'int32');
   // tfjs has no sparse softmax cross-entropy: the integer targets go through oneHot in each run
-  const loss = (z: tf.Tensor) => tf.losses.softmaxCrossEntropy(tf.oneHot(labels, w.cols), z) as tf.Scalar;
+  const loss = (z: tf.Tensor) => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(tf.oneHot(labels, w.cols), z);
   const { timing, last } = timeValueAndGrad(tf.valueAndGrad(loss), logits, reps);
   tf.dispose([logits, labels]);
   return { workload: w.id, system, timing, value: last };
@@ -87,7 +87,7 @@ function mnist(w: MnistWorkload, system: string, reps: Repetitions): Result {
         const rows = tf.tensor1d(idx, 'int32');
         const x = tf.gather(images, rows);
         const y = tf.oneHot(tf.gather(labels, rows), 10);
-        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, tf.add(tf.matMul(x, W), b)) as tf.Scalar);
+        const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy<tf.Tensor, tf.Scalar>(y, tf.add(tf.matMul(x, W), b)));
         sgd.applyGradients(grads);
         return value.dataSync()[0]!;
       });

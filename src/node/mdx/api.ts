@@ -127,7 +127,8 @@ function optionsTable(options: Reflection | undefined, defaults: Readonly<Record
 function defaultText(value: unknown): string {
   if (typeof value === 'string') return `'${value}'`;
   if (value === undefined) return 'undefined';
-  return String(value);
+  if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+  return JSON.stringify(value);
 }
 
 function cell(s: string): string {

@@ -6,7 +6,7 @@
  * through `dangerouslySetInnerHTML` with its scripts removed.
  */
 import { escapeMarkdown, fence, jsString, stripAnsi } from './escape';
-import type { Multiline, Output } from './notebook';
+import type { Output } from './notebook';
 import { vegaLiteToSvg } from './vega';
 
 export interface Asset {
@@ -49,10 +49,10 @@ export async function renderOutputs(outputs: Output[], where: { slug: string; ce
     if (o.output_type === 'stream') {
       // consecutive writes to one stream read as one block, as in Jupyter
       const name = o.name ?? 'stdout';
-      if (stream && stream.name === name) stream.text += text(o.text as Multiline);
+      if (stream && stream.name === name) stream.text += text(o.text);
       else {
         flushStream();
-        stream = { name, text: text(o.text as Multiline) };
+        stream = { name, text: text(o.text) };
       }
       continue;
     }

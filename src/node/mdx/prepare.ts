@@ -81,7 +81,7 @@ async function writeReference(root: string, dir: string): Promise<string[]> {
     execFileSync(process.execPath, [bin, '--json', json, '--tsconfig', 'tsconfig.build.json', '--readme', 'none', '--skipErrorChecking', '--logLevel', 'Error', 'src/index.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (e) {
     const err = e as { stdout?: Buffer; stderr?: Buffer };
-    throw new Error(`typedoc failed on src/index.ts:\n${String(err.stdout ?? '')}${String(err.stderr ?? '')}`);
+    throw new Error(`typedoc failed on src/index.ts:\n${String(err.stdout ?? '')}${String(err.stderr ?? '')}`, { cause: e });
   }
   const project = JSON.parse(readFileSync(json, 'utf8')) as Reflection;
   rmSync(tmp, { recursive: true, force: true });
@@ -128,6 +128,6 @@ async function compileOrFail(mdx: string, what: string): Promise<void> {
   try {
     await compileMdx(mdx);
   } catch (e) {
-    throw new Error(`${what} does not compile as MDX: ${(e as Error).message}`);
+    throw new Error(`${what} does not compile as MDX: ${(e as Error).message}`, { cause: e });
   }
 }

@@ -28,7 +28,7 @@ export function readChecks(json: string, file: string): CheckResult[] {
   try {
     data = JSON.parse(json);
   } catch (e) {
-    throw new Error(`${file}: not valid JSON (${(e as Error).message})`);
+    throw new Error(`${file}: not valid JSON (${(e as Error).message})`, { cause: e });
   }
   const list: CheckResult[] = [];
   const add = (c: unknown, notebook?: string) => {

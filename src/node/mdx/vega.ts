@@ -6,7 +6,7 @@ import * as vega from 'vega';
 import * as vl from 'vega-lite';
 
 export async function vegaLiteToSvg(spec: unknown, label: string): Promise<string> {
-  const parsed = typeof spec === 'string' ? JSON.parse(spec) : spec;
+  const parsed: unknown = typeof spec === 'string' ? JSON.parse(spec) : spec;
   try {
     const compiled = vl.compile(parsed as vl.TopLevelSpec).spec;
     const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
@@ -14,6 +14,6 @@ export async function vegaLiteToSvg(spec: unknown, label: string): Promise<strin
     view.finalize();
     return svg;
   } catch (e) {
-    throw new Error(`${label}: the Vega-Lite spec does not render (${(e as Error).message})`);
+    throw new Error(`${label}: the Vega-Lite spec does not render (${(e as Error).message})`, { cause: e });
   }
 }

@@ -27,7 +27,11 @@ const USAGE = `usage: npm run notebooks [-- [FILES...] [--timeout SECONDS] [--re
   --timeout  per-cell limit in seconds (default ${DEFAULT_TIMEOUT_S}, or LOSSLAB_CELL_TIMEOUT)
   --report   where to write the checks (default reproduction.json, for notebooks/ only)`;
 
-interface Args { files: string[]; timeoutS: number; report?: string }
+interface Args {
+  files: string[];
+  timeoutS: number;
+  report?: string;
+}
 
 export function parseArgs(argv: string[], env = process.env): Args {
   const args: Args = { files: [], timeoutS: Number(env.LOSSLAB_CELL_TIMEOUT ?? DEFAULT_TIMEOUT_S) };
@@ -100,7 +104,12 @@ export async function main(argv: string[]): Promise<number> {
   const reportFile = args.report ? path.resolve(args.report) : DEFAULT_REPORT;
   const inReport = (nb: string) => args.report !== undefined || nb.startsWith('notebooks/');
   if (ran.some(inReport) || (all && !args.report)) {
-    writeReport(reportFile, checks.filter((c) => inReport(c.notebook)), ran.filter(inReport), all);
+    writeReport(
+      reportFile,
+      checks.filter((c) => inReport(c.notebook)),
+      ran.filter(inReport),
+      all,
+    );
     writeErr(`Wrote ${displayPath(reportFile)}\n`);
   }
   const failedChecks = checks.filter((c) => !c.pass);
@@ -111,7 +120,10 @@ export async function main(argv: string[]): Promise<number> {
 
 function listNotebooks(): string[] {
   if (!existsSync(NOTEBOOKS_DIR)) return [];
-  return readdirSync(NOTEBOOKS_DIR).filter((f) => f.endsWith('.ipynb')).sort().map((f) => path.join(NOTEBOOKS_DIR, f));
+  return readdirSync(NOTEBOOKS_DIR)
+    .filter((f) => f.endsWith('.ipynb'))
+    .sort()
+    .map((f) => path.join(NOTEBOOKS_DIR, f));
 }
 
 /** Project-relative POSIX path when inside the project (what reports store), else absolute. */
@@ -123,10 +135,12 @@ export function displayPath(file: string): string {
 function describe(name: string, nb: ReturnType<typeof readNotebook>, f: CellFailure): string {
   const code = nb.cells.filter((c) => c.cell_type === 'code');
   const source = [code[f.cell]?.source ?? ''].flat().join('');
-  const where = f.line !== undefined ? `at line ${f.line}: ${(f.lineText ?? '').trim()}`
-    : f.timedOut ? `(the cell begins: ${source.split('\n')[0]?.trim()})` : '(line unknown)';
+  const where = f.line !== undefined ? `at line ${f.line}: ${(f.lineText ?? '').trim()}` : f.timedOut ? `(the cell begins: ${source.split('\n')[0]?.trim()})` : '(line unknown)';
   const head = `✗ ${name}: cell ${f.cell + 1}/${code.length} ${f.timedOut ? 'timed out' : 'failed'} ${where}`;
-  const detail = f.message.split('\n').map((l) => `    ${l}`).join('\n');
+  const detail = f.message
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
   return `${head}\n${detail}\n    (${name} was left unchanged)`;
 }
 
@@ -151,8 +165,15 @@ function writeReport(file: string, checks: CollectedCheck[], ran: string[], fres
   const report = {
     summary: { notebooks: new Set(all.map((c) => c.notebook)).size, checks: all.length, passed, failed: all.length - passed },
     checks: all.map((c) => ({
-      notebook: c.notebook, cell: c.cell, example: c.example, source: c.source,
-      expected: c.expected, actual: c.actual, delta: c.delta, tolerance: c.tolerance, pass: c.pass,
+      notebook: c.notebook,
+      cell: c.cell,
+      example: c.example,
+      source: c.source,
+      expected: c.expected,
+      actual: c.actual,
+      delta: c.delta,
+      tolerance: c.tolerance,
+      pass: c.pass,
     })),
   };
   writeAtomic(file, JSON.stringify(report, null, 2) + '\n');

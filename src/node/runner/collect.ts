@@ -23,9 +23,14 @@ export function collectChecks(nb: Notebook, notebook: string): CollectedCheck[] 
       if (raw === undefined) continue;
       const r = (typeof raw === 'string' ? JSON.parse(raw) : Array.isArray(raw) ? JSON.parse(raw.join('')) : raw) as CheckRecord;
       checks.push({
-        notebook, cell,
-        example: r.example, source: r.source,
-        expected: r.expected, actual: r.actual ?? NaN, delta: r.delta ?? NaN, tolerance: r.tolerance,
+        notebook,
+        cell,
+        example: r.example,
+        source: r.source,
+        expected: r.expected,
+        actual: r.actual ?? NaN,
+        delta: r.delta ?? NaN,
+        tolerance: r.tolerance,
         pass: r.pass === true,
       });
     }

@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
+import type { Converter } from 'tslab/dist/converter';
 import { codeSources, readNotebook, type Output } from './normalize';
 
 /** The project root: the engine's cwd and module root, as in the losslab-tslab kernel. */
@@ -38,41 +39,59 @@ export type ExecuteResult = { ok: true; outputs: Output[][] } | { ok: false; fai
 
 type DisplayMsg = { data: Record<string, unknown>; metadata?: Record<string, unknown>; transient?: { display_id?: string } };
 
+/**
+ * tslab's compiler and engine, loaded when cells run rather than when this module is imported:
+ * the CLI's process only forks the children and never needs them. Typed by tslab's declarations.
+ */
+function loadTslab() {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded on first use, see above */
+  return {
+    ts: require('@tslab/typescript-for-tslab') as typeof import('@tslab/typescript-for-tslab'),
+    converter: require('tslab/dist/converter') as typeof import('tslab/dist/converter'),
+    executor: require('tslab/dist/executor') as typeof import('tslab/dist/executor'),
+    jupyter: require('tslab/dist/jupyter') as typeof import('tslab/dist/jupyter'),
+  };
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
 /** Executes `sources` in order in this process; stops at the first failing cell. */
 export async function executeCells(sources: string[], onCellStart: (i: number) => Promise<void> | void = () => {}): Promise<ExecuteResult> {
-  const ts = require('@tslab/typescript-for-tslab');
+  const { ts, converter, executor: tslabExecutor, jupyter } = loadTslab();
   // A run is a snapshot: don't let edits made meanwhile trigger tslab's rebuild watchers.
   ts.sys.watchFile = () => ({ close() {} });
   ts.sys.watchDirectory = () => ({ close() {} });
-  const { createConverter } = require('tslab/dist/converter');
-  const { createExecutor } = require('tslab/dist/executor');
-  const { JupyterHandlerImpl } = require('tslab/dist/jupyter');
 
-  let lastCode = '';
+  let lastCode: string;
   const runInThisContext = vm.runInThisContext;
   vm.runInThisContext = function (code: string, options?: vm.RunningScriptOptions | string) {
     lastCode = code;
-    return runInThisContext.call(vm, code, options);
+    return runInThisContext.call(vm, code, options) as unknown;
   } as typeof vm.runInThisContext;
 
-  let node: { close(): void } | undefined;
+  let node: Converter | undefined;
   const convs = {
-    get node() { return (node ??= createConverter({ isJS: false, isBrowser: false })); },
-    get browser(): never { throw new Error('browser cells are not supported by the runner'); },
-    close() { node?.close(); },
+    get node() {
+      return (node ??= converter.createConverter({ isJS: false, isBrowser: false }));
+    },
+    get browser(): never {
+      throw new Error('browser cells are not supported by the runner');
+    },
+    close() {
+      node?.close();
+    },
   };
   let thrown: unknown;
   const diagnostics: string[] = [];
-  const executor = createExecutor(PROJECT_ROOT, convs, {
+  const executor = tslabExecutor.createExecutor(PROJECT_ROOT, convs, {
     log: console.log,
     error: (...args: unknown[]) => {
-      if (args[0] === '%s%d:%d - %s') diagnostics.push(`${args[1]}${args[2]}:${args[3]} - ${args[4]}`);
+      if (args[0] === '%s%d:%d - %s') diagnostics.push(`${String(args[1])}${String(args[2])}:${String(args[3])} - ${String(args[4])}`);
       else thrown ??= args[0];
       console.error(...args);
     },
   });
-  const handler = new JupyterHandlerImpl(executor, false);
-  convs.node; // warm the converter before the first cell's clock starts, as tslab's kernel does
+  const handler = new jupyter.JupyterHandlerImpl(executor, false);
+  void convs.node; // warm the converter before the first cell's clock starts, as tslab's kernel does
 
   const outputs: Output[][] = [];
   const displays = new Map<string, Output[]>();
@@ -103,7 +122,7 @@ export async function executeCells(sources: string[], onCellStart: (i: number) =
       cell.push(out);
       if (id) displays.set(id, [...(displays.get(id) ?? []), out]);
     };
-    const reply = await handler.handleExecute({ code: sources[i] }, writeStream, writeDisplayData);
+    const reply = await handler.handleExecute({ code: sources[i] ?? '', silent: false, store_history: true, user_expressions: {} }, writeStream, writeDisplayData);
     open = false;
     if (reply.status !== 'ok') {
       const failure = describeFailure(i, sources[i] ?? '', thrown, diagnostics, lastCode, stderr);
@@ -129,11 +148,21 @@ function describeFailure(cell: number, source: string, thrown: unknown, diagnost
     const line = m ? Number(m[1]) : undefined;
     return { cell, message: diagnostics.join('\n'), line, lineText: line ? lines[line - 1] : undefined, stderr };
   }
-  const message = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `thrown: ${String(thrown ?? stderr.trim())}`;
-  const stack = thrown instanceof Error ? thrown.stack ?? '' : '';
+  const message = thrown instanceof Error ? `${thrown.name}: ${thrown.message}` : `thrown: ${thrown === undefined || thrown === null ? stderr.trim() : describeValue(thrown)}`;
+  const stack = thrown instanceof Error ? (thrown.stack ?? '') : '';
   const frame = /evalmachine\.<anonymous>:(\d+):\d+/.exec(stack);
   const line = frame ? sourceLineOf(compiled.split('\n'), Number(frame[1]) - 1, lines) : undefined;
   return { cell, message, line, lineText: line ? lines[line - 1] : undefined, stderr };
+}
+
+/** A thrown non-Error as text: a string as it is, anything else as JSON (or its type when it has none). */
+function describeValue(v: unknown): string {
+  if (typeof v === 'string') return v;
+  try {
+    return JSON.stringify(v) ?? typeof v;
+  } catch {
+    return typeof v;
+  }
 }
 
 /**
@@ -142,19 +171,23 @@ function describeFailure(cell: number, source: string, thrown: unknown, diagnost
  * `(0, mod_1.f)` call forms and whitespace: match normalised text, by occurrence.
  */
 export function sourceLineOf(compiled: string[], index: number, source: string[]): number | undefined {
-  const norm = (s: string) => s
-    .replace(/\(0,\s*\w+_\d+\.(\w+)\)/g, '$1')
-    .replace(/\b\w+_\d+\.(\w+)/g, '$1')
-    .replace(/^\s*exports\.\w+\s*=\s*/, '')
-    .replace(/^\s*export\s+/, '')
-    .replace(/\s+/g, '')
-    .replace(/;$/, '');
+  const norm = (s: string) =>
+    s
+      .replace(/\(0,\s*\w+_\d+\.(\w+)\)/g, '$1')
+      .replace(/\b\w+_\d+\.(\w+)/g, '$1')
+      .replace(/^\s*exports\.\w+\s*=\s*/, '')
+      .replace(/^\s*export\s+/, '')
+      .replace(/\s+/g, '')
+      .replace(/;$/, '');
   const target = norm(compiled[index] ?? '');
   if (target.length === 0) return undefined;
   const nth = compiled.slice(0, index).filter((l) => norm(l) === target).length;
   const exact = source.map((l, i) => (norm(l) === target ? i : -1)).filter((i) => i >= 0);
-  if (exact.length > 0) return (exact[Math.min(nth, exact.length - 1)] as number) + 1;
-  const partial = source.findIndex((l) => { const n = norm(l); return n.length > 2 && (target.includes(n) || n.includes(target)); });
+  if (exact.length > 0) return exact[Math.min(nth, exact.length - 1)]! + 1;
+  const partial = source.findIndex((l) => {
+    const n = norm(l);
+    return n.length > 2 && (target.includes(n) || n.includes(target));
+  });
   return partial >= 0 ? partial + 1 : undefined;
 }
 
@@ -187,11 +220,18 @@ export function runNotebook(file: string, options: RunOptions): Promise<ExecuteR
       child.kill('SIGKILL');
       resolve(r);
     };
-    const fail = (message: string, timedOut = false) => done({
-      ok: false, outputs: [], failure: { cell: Math.max(current, 0), message, stderr: log, timedOut },
+    const fail = (message: string, timedOut = false) =>
+      done({
+        ok: false,
+        outputs: [],
+        failure: { cell: Math.max(current, 0), message, stderr: log, timedOut },
+      });
+    child.stdout?.on('data', (d) => {
+      log += d;
     });
-    child.stdout?.on('data', (d) => { log += d; });
-    child.stderr?.on('data', (d) => { log += d; });
+    child.stderr?.on('data', (d) => {
+      log += d;
+    });
     child.on('message', (m: ChildMessage) => {
       if (m.type === 'cell') {
         current = m.index;

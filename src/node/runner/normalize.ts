@@ -48,7 +48,7 @@ export function readNotebook(text: string): Notebook {
 }
 
 export function joinSource(s: MultiLine | undefined): string {
-  return Array.isArray(s) ? s.join('') : s ?? '';
+  return Array.isArray(s) ? s.join('') : (s ?? '');
 }
 
 /** Python's `str.splitlines(True)` for `\n` line ends, as nbformat stores text. */

@@ -17,7 +17,9 @@ export interface EmbeddedModule {
 
 /** The generated file's text for `m`. */
 export function embeddedModuleSource(m: EmbeddedModule): string {
-  const lines = base64(m.bytes).match(/.{1,100}/g)!.map((l) => `  '${l}' +`);
+  const lines = base64(m.bytes)
+    .match(/.{1,100}/g)!
+    .map((l) => `  '${l}' +`);
   lines[lines.length - 1] = lines[lines.length - 1]!.replace(/ \+$/, ',');
   return `${generatedHeader(m.source)}
 

@@ -1,0 +1,59 @@
+// ESLint for the whole repository: TypeScript with type information (typescript-eslint's
+// project service reads tsconfig.json), React hooks for the site, plain JavaScript for the
+// .mjs scripts. Formatting is Prettier's (prettier.config.mjs), not ESLint's.
+import js from '@eslint/js';
+import { defineConfig, globalIgnores } from 'eslint/config';
+import reactHooks from 'eslint-plugin-react-hooks';
+import globals from 'globals';
+import tseslint from 'typescript-eslint';
+
+export default defineConfig(
+  globalIgnores(['build/', 'dist/', '.docusaurus/', 'docs/generated/', 'notebooks/', 'test-artifacts/', 'static/']),
+  {
+    linterOptions: { reportUnusedDisableDirectives: 'error' },
+  },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      globals: { ...globals.node },
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // `_`-prefixed parameters and destructured rests are deliberately unused.
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', ignoreRestSiblings: true }],
+    },
+  },
+  {
+    files: ['**/*.{js,mjs,cjs}'],
+    extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    files: ['src/site/**/*.{ts,tsx}'],
+    extends: [reactHooks.configs.flat['recommended-latest']],
+    languageOptions: { globals: { ...globals.browser } },
+  },
+  {
+    // The package: browser-safe and dependency-free (CONTRIBUTING.md, Layout).
+    files: ['src/core/**/*.ts', 'src/index.ts'],
+    languageOptions: { globals: { ...globals['shared-node-browser'] } },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '^(?!\\.)', message: 'src/core imports only src/core: no packages, no Node built-ins.' },
+            { group: ['**/node/**', '**/site/**', '**/tools/**', '**/test/**'], message: 'src/core imports only src/core.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/**/*.{ts,tsx}'],
+    ignores: ['src/core/**', 'src/index.ts'],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [{ group: ['**/tools/**', '**/test/**'], message: 'src/ never imports from tools/ or test/.' }] }],
+    },
+  },
+);

@@ -73,6 +73,64 @@ describe('Random', () => {
     expect(() => new Random(-1)).toThrow(LossInputError);
     expect(() => new Random(1.5)).toThrow('Random: seed must be an integer >= 0 and < 2^32, got 1.5');
     expect(() => new Random(2 ** 32)).toThrow('got 4294967296');
+    expect(() => new Random('1' as never)).toThrow('Random: seed must be an integer >= 0 and < 2^32, got "1"');
+    expect(() => new Random(Number.NaN)).toThrow('got NaN');
+  });
+
+  it('rejects a count n that is not an integer in [1, 2^32]', () => {
     expect(() => new Random(0).int(0)).toThrow('Random.int: n must be an integer >= 1 and <= 2^32, got 0');
+    expect(() => new Random(0).int(2.5)).toThrow('Random.int: n must be an integer >= 1 and <= 2^32, got 2.5');
+    expect(() => new Random(0).int('6' as never)).toThrow('got "6"');
+    expect(() => new Random(0).int(2 ** 32 + 1)).toThrow('got 4294967297');
+  });
+
+  it('rejects a mean or standard deviation that is not a finite number, and a negative deviation', () => {
+    expect(() => new Random(0).normal('1' as never, 1)).toThrow('Random.normal: mean must be a finite number, got "1"');
+    expect(() => new Random(0).normal(0, Number.NaN)).toThrow('Random.normal: std must be a finite number >= 0, got NaN');
+    expect(() => new Random(0).normal(Infinity)).toThrow('Random.normal: mean must be a finite number, got Infinity');
+    expect(() => new Random(0).normal(0, -1)).toThrow('Random.normal: std must be a finite number >= 0, got -1');
+  });
+
+  it('returns the mean itself for std 0, and treats undefined as the default', () => {
+    expect(new Random(0).normal(10, 0)).toBe(10);
+    expect(new Random(3).normal(undefined, undefined)).toBe(new Random(3).normal(0, 1));
+  });
+
+  it('throws rather than returning Infinity when mean + std * z overflows', () => {
+    const rng = new Random(0);
+    expect(() => draw(rng, 10, (r) => r.normal(1e308, 1e308))).toThrow(/^Random\.normal: mean \+ std \* z .* must be finite, got -?Infinity: it overflows float64/);
+  });
+
+  it('rejects bounds that are not finite numbers, a reversed range, and a range wider than float64 holds', () => {
+    expect(() => new Random(0).uniform(Number.NaN)).toThrow('Random.uniform: low must be a finite number, got NaN');
+    expect(() => new Random(0).uniform(0, Infinity)).toThrow('Random.uniform: high must be a finite number, got Infinity');
+    expect(() => new Random(0).uniform(0, '1' as never)).toThrow('Random.uniform: high must be a finite number, got "1"');
+    expect(() => new Random(0).uniform(1, 0)).toThrow('Random.uniform: high must be a finite number >= low (1), got 0');
+    expect(() => new Random(0).uniform(-1e308, 1e308)).toThrow('Random.uniform: high - low (1e+308 - -1e+308) must be finite, got Infinity');
+  });
+
+  it('returns low for an empty range low === high, drawing as usual so the sequence stays aligned', () => {
+    const rng = new Random(5);
+    expect(rng.uniform(3, 3)).toBe(3);
+    const twin = new Random(5);
+    twin.uniform();
+    expect(rng.uniform()).toBe(twin.uniform());
+  });
+
+  it('never returns high, even for a range one ulp wide where low + (high - low) u rounds up', () => {
+    const rng = new Random(6);
+    const high = 1 + Number.EPSILON;
+    expect(draw(rng, 1000, (r) => r.uniform(1, high))).toEqual(new Array(1000).fill(1));
+  });
+
+  it('shuffles only arrays without holes and typed arrays, in place', () => {
+    expect(() => new Random(0).shuffle(5 as never)).toThrow('Random.shuffle: array must be an array or a typed array, got 5');
+    expect(() => new Random(0).shuffle('abc' as never)).toThrow('Random.shuffle: array must be an array or a typed array, got "abc"');
+    expect(() => new Random(0).shuffle({ length: 2, 0: 'a', 1: 'b' } as never)).toThrow('got an object');
+    // eslint-disable-next-line no-sparse-arrays
+    expect(() => new Random(0).shuffle([1, , 3])).toThrow('Random.shuffle: array must be an array without holes, got a hole at index 1');
+    expect(() => new Random(0).shuffle(Object.freeze([1, 2]) as never)).toThrow('Random.shuffle: array must be a writable array, got a frozen array');
+    expect(new Random(0).shuffle([])).toEqual([]);
+    expect(Array.from(new Random(0).shuffle(new Float64Array([7])))).toEqual([7]);
   });
 });

@@ -1,4 +1,4 @@
-export { Random } from './random';
+export { Random, type Shuffleable } from './random';
 export { Linear } from './linear';
 export { Optimizer, type Parameter } from './optimizer';
 export { SGD, type SGDOptions } from './sgd';

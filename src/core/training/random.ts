@@ -1,6 +1,23 @@
-import { describe, fail } from '../errors';
+import { describe, fail, overflow } from '../errors';
+import { checkNumber } from '../options';
+import { checkInteger } from './validate';
 
 const TWO_POW_32 = 4294967296;
+
+/** What `shuffle` permutes: an array without holes, or any typed array. */
+export type Shuffleable =
+  | unknown[]
+  | Int8Array
+  | Uint8Array
+  | Uint8ClampedArray
+  | Int16Array
+  | Uint16Array
+  | Int32Array
+  | Uint32Array
+  | Float32Array
+  | Float64Array
+  | BigInt64Array
+  | BigUint64Array;
 
 /**
  * A seeded pseudo-random generator: sfc32 (Chris Doty-Humphrey's Small Fast
@@ -17,10 +34,13 @@ const TWO_POW_32 = 4294967296;
  * Not PyTorch's Mersenne Twister: the same seed gives different numbers than
  * `torch.manual_seed`.
  *
+ * Every argument is checked (a `LossInputError` names the method and the argument): numbers
+ * must be finite numbers of the type the method documents, never strings or NaN.
+ *
  * @example
- * const rng = new Random(42);
- * rng.uniform(); // the same number in every run
- * rng.shuffle([1, 2, 3, 4]); // a permutation, the same one in every run
+ * new Random(42).nextUint32() // 1959603763
+ * new Random(42).uniform() // 0.456255704963378
+ * new Random(42).shuffle([1, 2, 3, 4]) // [2, 3, 1, 4]
  */
 export class Random {
   private a = 0;
@@ -32,10 +52,7 @@ export class Random {
 
   /** @param seed an integer in [0, 2^32). */
   constructor(seed: number) {
-    if (!(Number.isInteger(seed) && seed >= 0 && seed < TWO_POW_32)) {
-      fail('Random', 'seed', 'an integer >= 0 and < 2^32', describe(seed));
-    }
-    let s = seed >>> 0;
+    let s = checkInteger('Random', 'seed', seed, 0, TWO_POW_32 - 1, 'an integer >= 0 and < 2^32') >>> 0;
     // splitmix32 spreads the seed over the four state words
     const next = (): number => {
       s = (s + 0x9e3779b9) | 0;
@@ -51,7 +68,12 @@ export class Random {
     for (let i = 0; i < 12; i++) this.nextUint32();
   }
 
-  /** The next raw 32-bit output, an integer in [0, 2^32). One sfc32 round. */
+  /**
+   * The next raw 32-bit output, an integer in [0, 2^32). One sfc32 round.
+   *
+   * @example
+   * new Random(0).nextUint32() // 2899526011
+   */
   nextUint32(): number {
     const t = (((this.a + this.b) | 0) + this.d) | 0;
     this.d = (this.d + 1) | 0;
@@ -66,12 +88,33 @@ export class Random {
    * A uniform float in [low, high): $\mathrm{low} + (\mathrm{high}-\mathrm{low})\,u$, where
    * $u = (2^{21} h + l) / 2^{53}$ from the top 21 bits of one output and 32 bits of the next.
    * Defaults `low = 0`, `high = 1`.
+   *
+   * `low` and `high` must be finite with `low <= high` and a finite `high - low` (as
+   * `torch.Tensor.uniform_`). `low === high` returns `low` (still drawing, so the sequence
+   * stays aligned). When rounding would make `low + (high - low) u` equal `high` (ranges a few
+   * ulps wide, else u within 2^-52 of 1), u is redrawn: the result is always below `high`.
+   *
+   * @example
+   * new Random(42).uniform(-1, 1) // -0.08748859007324405
+   * new Random(0).uniform(3, 3) // 3
    */
   uniform(low = 0, high = 1): number {
+    checkNumber('Random.uniform', 'low', low);
+    checkNumber('Random.uniform', 'high', high);
+    if (!(high >= low)) fail('Random.uniform', 'high', `a finite number >= low (${low})`, describe(high));
+    const width = high - low;
+    if (width - width !== 0) overflow('Random.uniform', `high - low (${high} - ${low})`, width);
+    for (;;) {
+      const x = low + width * this.unit();
+      if (x < high || width === 0) return x;
+    }
+  }
+
+  /** u in [0, 1) with 53 random bits: the top 21 bits of one output, then 32 of the next. */
+  private unit(): number {
     const hi = this.nextUint32() >>> 11;
     const lo = this.nextUint32();
-    const u = (hi * TWO_POW_32 + lo) / 9007199254740992; // / 2^53
-    return low + (high - low) * u;
+    return (hi * TWO_POW_32 + lo) / 9007199254740992; // / 2^53
   }
 
   /**
@@ -79,26 +122,43 @@ export class Random {
    * Box-Muller: with $u_1 \in (0, 1]$, $u_2 \in [0, 1)$,
    * $z_0 = \sqrt{-2\ln u_1}\cos 2\pi u_2$, $z_1 = \sqrt{-2\ln u_1}\sin 2\pi u_2$; $z_1$ is kept
    * for the next call. Returns $\mathrm{mean} + \mathrm{std}\cdot z$.
+   *
+   * `mean` must be finite and `std` finite and >= 0 (as `torch.normal`); `std = 0` returns
+   * `mean`. $|z| \le \sqrt{-2\ln 2^{-53}} \approx 8.6$, so only means and deviations near
+   * 1e308 overflow, and that throws rather than returning ±Infinity.
+   *
+   * @example
+   * new Random(42).normal() // -0.9855158792609839
+   * new Random(42).normal(10, 0) // 10
    */
   normal(mean = 0, std = 1): number {
+    checkNumber('Random.normal', 'mean', mean);
+    checkNumber('Random.normal', 'std', std, { min: 0 });
+    let z: number;
     if (this.spare !== null) {
-      const z = this.spare;
+      z = this.spare;
       this.spare = null;
-      return mean + std * z;
+    } else {
+      const u1 = 1 - this.unit(); // (0, 1]: log(u1) is finite
+      const u2 = this.unit();
+      const r = Math.sqrt(-2 * Math.log(u1));
+      this.spare = r * Math.sin(2 * Math.PI * u2);
+      z = r * Math.cos(2 * Math.PI * u2);
     }
-    const u1 = 1 - this.uniform(); // (0, 1]: log(u1) is finite
-    const u2 = this.uniform();
-    const r = Math.sqrt(-2 * Math.log(u1));
-    this.spare = r * Math.sin(2 * Math.PI * u2);
-    return mean + std * r * Math.cos(2 * Math.PI * u2);
+    const x = mean + std * z;
+    if (x - x !== 0) overflow('Random.normal', `mean + std * z (mean ${mean}, std ${std}, z ${z})`, x);
+    return x;
   }
 
   /**
    * A uniform integer in [0, n) for an integer 1 <= n <= 2^32, without modulo bias:
    * 32-bit outputs at or above $2^{32} - (2^{32} \bmod n)$ are redrawn.
+   *
+   * @example
+   * new Random(42).int(6) // 1
    */
   int(n: number): number {
-    if (!(Number.isInteger(n) && n >= 1 && n <= TWO_POW_32)) fail('Random.int', 'n', 'an integer >= 1 and <= 2^32', describe(n));
+    checkInteger('Random.int', 'n', n, 1, TWO_POW_32, 'an integer >= 1 and <= 2^32');
     const limit = TWO_POW_32 - (TWO_POW_32 % n);
     let x = this.nextUint32();
     while (x >= limit) x = this.nextUint32();
@@ -108,8 +168,15 @@ export class Random {
   /**
    * Shuffles `array` in place (Fisher-Yates: for i from n-1 down to 1, swap a[i] with a[j],
    * j uniform in [0, i]) and returns it; every permutation is equally likely.
+   *
+   * `array` must be a writable array without holes (a hole would come back as an `undefined`
+   * element) or a typed array, of length at most 2^32. Length 0 or 1 draws nothing.
+   *
+   * @example
+   * Array.from(new Random(42).shuffle(Int32Array.from([1, 2, 3, 4]))) // [2, 3, 1, 4]
    */
-  shuffle<A extends { length: number; [i: number]: unknown }>(array: A): A {
+  shuffle<A extends Shuffleable>(array: A): A {
+    checkShuffleable(array);
     for (let i = array.length - 1; i > 0; i--) {
       const j = this.int(i + 1);
       const t = array[i];
@@ -119,7 +186,13 @@ export class Random {
     return array;
   }
 
-  /** An independent copy in the same state: it yields the same sequence as this one from here on. */
+  /**
+   * An independent copy in the same state: it yields the same sequence as this one from here on.
+   *
+   * @example
+   * const rng = new Random(42);
+   * rng.clone().uniform() === rng.uniform() // true
+   */
   clone(): Random {
     const r = Object.create(Random.prototype) as Random;
     r.a = this.a;
@@ -130,8 +203,26 @@ export class Random {
     return r;
   }
 
-  /** A new generator seeded from this one's next output (advancing this one by one step). */
+  /**
+   * A new generator seeded from this one's next output (advancing this one by one step).
+   *
+   * @example
+   * new Random(42).fork().nextUint32() === new Random(new Random(42).nextUint32()).nextUint32() // true
+   */
   fork(): Random {
     return new Random(this.nextUint32());
+  }
+}
+
+/** Throws unless `array` is something `shuffle` can permute in place. */
+function checkShuffleable(array: unknown): void {
+  const fn = 'Random.shuffle';
+  const typed = ArrayBuffer.isView(array) && !(array instanceof DataView);
+  if (!Array.isArray(array) && !typed) fail(fn, 'array', 'an array or a typed array', describe(array));
+  const list = array as ArrayLike<unknown>;
+  if (list.length > TWO_POW_32) fail(fn, 'array.length', 'at most 2^32', String(list.length));
+  if (list.length > 1 && Object.isFrozen(list)) fail(fn, 'array', 'a writable array', 'a frozen array');
+  if (!typed) {
+    for (let i = 0; i < list.length; i++) if (!(i in list)) fail(fn, 'array', 'an array without holes', `a hole at index ${i}`);
   }
 }

@@ -1,27 +1,22 @@
 import { fail } from '../errors';
-import { flag, numberOption, optionalNumber, parseOptions } from '../options';
+import { checkNumber, flag, numberOption, optionalNumber, parseOptions, type OptionsOf } from '../options';
 import { Optimizer, type Parameter } from './optimizer';
 
-export interface SGDOptions {
-  /** Learning rate η >= 0 (required, as in PyTorch). */
-  lr: number;
-  /** Momentum μ >= 0 (default 0: plain SGD). */
-  momentum?: number;
-  /** Dampening τ of the gradient added to the momentum buffer (default 0). */
-  dampening?: number;
-  /** L2 penalty λ >= 0 added to the gradient (default 0). */
-  weightDecay?: number;
-  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
-  nesterov?: boolean;
-}
-
 const spec = {
+  /** Learning rate η >= 0 (required, as in PyTorch). */
   lr: optionalNumber({ min: 0 }),
+  /** Momentum μ >= 0 (default 0: plain SGD). */
   momentum: numberOption(0, { min: 0 }),
-  dampening: numberOption(0),
+  /** Dampening τ in [0, 1] of the gradient added to the momentum buffer (default 0). */
+  dampening: numberOption(0, { min: 0, max: 1 }),
+  /** L2 penalty λ >= 0 added to the gradient (default 0). */
   weightDecay: numberOption(0, { min: 0 }),
+  /** Nesterov momentum (default false; needs momentum > 0 and dampening 0). */
   nesterov: flag(false),
 };
+
+/** `SGD`'s options; `lr` is required. */
+export type SGDOptions = OptionsOf<typeof spec> & { lr: number };
 
 /**
  * Stochastic gradient descent with PyTorch's `torch.optim.SGD` update, per element:
@@ -35,17 +30,23 @@ const spec = {
  * Options: `lr` η (required), `momentum` μ (0), `dampening` τ (0), `weightDecay` λ (0),
  * `nesterov` (false). PyTorch: `torch.optim.SGD(params, lr, momentum, dampening, weight_decay, nesterov)`.
  *
+ * Checks, as PyTorch's: `lr`, `momentum`, `weightDecay` finite and >= 0, nesterov only with
+ * momentum > 0 and dampening 0; stricter: `dampening` in [0, 1] (outside it the gradient's
+ * weight 1 - τ is negative or above 1), unknown options throw. `params` as `Optimizer`.
+ * `step()` throws, before changing anything, on a NaN or ±Infinity parameter or gradient
+ * (naming `params[i].grad[j]`), and after it on an update that overflows.
+ *
  * @example
- * const sgd = new SGD(layer.parameters(), { lr: 0.01 });
- * sgd.zeroGrad(); layer.backward(x, grad); sgd.step();
+ * const p = { param: new Float64Array([1, 2]), grad: new Float64Array([0.5, -4]) };
+ * new SGD([p], { lr: 0.1 }).step();
+ * Array.from(p.param) // [0.95, 2.4]
  */
 export class SGD extends Optimizer {
-  /** The learning rate; may be changed between steps (a schedule). */
-  lr: number;
   readonly momentum: number;
   readonly dampening: number;
   readonly weightDecay: number;
   readonly nesterov: boolean;
+  private rate: number;
   /** Momentum buffers, created on the first step (when momentum ≠ 0). */
   private buffers: Float64Array[] | null = null;
 
@@ -56,19 +57,39 @@ export class SGD extends Optimizer {
     if (o.nesterov && (o.momentum <= 0 || o.dampening !== 0)) {
       fail('SGD', 'options.nesterov', 'false unless momentum > 0 and dampening is 0', `true with momentum ${o.momentum} and dampening ${o.dampening}`);
     }
-    this.lr = o.lr;
+    this.rate = o.lr;
     this.momentum = o.momentum;
     this.dampening = o.dampening;
     this.weightDecay = o.weightDecay;
     this.nesterov = o.nesterov;
   }
 
+  /** The learning rate, a finite number >= 0; may be changed between steps (a schedule). */
+  get lr(): number {
+    return this.rate;
+  }
+
+  set lr(value: number) {
+    this.rate = checkNumber('SGD', 'lr', value, { min: 0 });
+  }
+
+  /**
+   * One update of every parameter from its gradient (see the class comment).
+   *
+   * @example
+   * const p = { param: new Float64Array([0]), grad: new Float64Array([1]) };
+   * const sgd = new SGD([p], { lr: 1, momentum: 0.9 });
+   * sgd.step(); sgd.step();
+   * p.param[0] // -2.9
+   */
   step(): void {
+    this.checkBeforeStep('SGD.step');
     const { lr, momentum: mu, dampening, weightDecay: wd, nesterov } = this;
     const first = this.buffers === null;
     if (mu !== 0 && first) this.buffers = this.params.map((p) => new Float64Array(p.param.length));
     this.params.forEach(({ param: p, grad }, i) => {
       const buf = this.buffers ? this.buffers[i]! : null;
+      let finite = 0; // Σ p·0: stays 0 unless an updated p is NaN or ±Infinity
       for (let j = 0; j < p.length; j++) {
         let g = grad[j]!;
         if (wd !== 0) g = g + wd * p[j]!;
@@ -77,8 +98,11 @@ export class SGD extends Optimizer {
           buf[j] = b;
           g = nesterov ? g + mu * b : b;
         }
-        p[j] = p[j]! - lr * g;
+        const pj = p[j]! - lr * g;
+        p[j] = pj;
+        finite += pj * 0;
       }
+      if (finite !== 0) this.overflowedAt('SGD.step', i);
     });
   }
 }

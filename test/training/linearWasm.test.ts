@@ -98,4 +98,17 @@ describe('the WebAssembly SIMD GEMM kernels of Linear', () => {
     }
     expect(Array.from(wasm.gb)).toEqual(Array.from(ts.gb));
   });
+
+  it('write nothing and report false when their memory cannot grow, so Linear falls back to TypeScript', () => {
+    const full = new ArrayBuffer(65536);
+    const k = { ...wasmGemm()!, memory: { buffer: full, grow: (): number => { throw new RangeError('Maximum memory size exceeded'); } } };
+    const { x, w, b, g, gw, gb } = operands(new Random(8), 64, 784, 10, true);
+    const y = new Float64Array(640).fill(-1);
+    const gw0 = gw.slice(), gb0 = gb.slice();
+    expect(matmulTransposedWasm(k, x, w, b, y, 64, 784, 10)).toBe(false);
+    expect(accumulateOuterWasm(k, g, x, gw, gb, 64, 784, 10)).toBe(false);
+    expect(y.every((v) => v === -1)).toBe(true);
+    expect(Array.from(gw)).toEqual(Array.from(gw0));
+    expect(Array.from(gb)).toEqual(Array.from(gb0));
+  });
 });

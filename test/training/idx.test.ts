@@ -58,4 +58,47 @@ describe('parseIdx', () => {
     expect(() => parseIdx(idx(0x08, [2], [1, 2, 3]))).toThrow('must be 10 bytes (a 8-byte header and uint8 data of shape [2]), got 11 bytes');
     expect(() => parseIdx(idx(0x0e, [1], [0, 0, 0, 0]))).toThrow('float64 data of shape [1]), got 12 bytes');
   });
+
+  it('reads an ArrayBuffer as its bytes, uint8 data as a view into it', () => {
+    const file = idx(0x08, [2], [7, 9]);
+    const out = parseIdx(file.buffer as ArrayBuffer);
+    expect(Array.from(out.data)).toEqual([7, 9]);
+    expect(out.data.buffer).toBe(file.buffer);
+  });
+
+  it('rejects anything but a Uint8Array or an ArrayBuffer, naming the file', () => {
+    expect(() => parseIdx('abc' as never)).toThrow('parseIdx: bytes must be a Uint8Array or an ArrayBuffer, got "abc"');
+    expect(() => parseIdx([0, 0, 8, 1] as never, { name: 'labels' })).toThrow('parseIdx: labels must be a Uint8Array or an ArrayBuffer, got an array of length 4');
+    expect(() => parseIdx(new Int8Array(8) as never)).toThrow(/^parseIdx: bytes must be a Uint8Array or an ArrayBuffer, got an? Int8Array$/);
+  });
+
+  it('rejects a name that is not a non-empty string and unknown options', () => {
+    expect(() => parseIdx(idx(0x08, [1], [0]), { name: 5 } as never)).toThrow('parseIdx: options.name must be a non-empty string, got 5');
+    expect(() => parseIdx(idx(0x08, [1], [0]), { name: '' })).toThrow('parseIdx: options.name must be a non-empty string, got ""');
+    expect(() => parseIdx(idx(0x08, [1], [0]), { nmae: 'x' } as never)).toThrow('parseIdx: option "nmae" must be one of name, got an unknown option');
+  });
+
+  it('reports sizes whose product passes 2^53 without losing the shape', () => {
+    const big = 0xffffffff;
+    expect(() => parseIdx(idx(0x08, [big, big, big], []))).toThrow(
+      'parseIdx: bytes must be over 2^53 bytes (a 16-byte header and uint8 data of shape [4294967295,4294967295,4294967295]), got 16 bytes',
+    );
+  });
+
+  it('rejects a header that claims more dimensions than the bytes hold', () => {
+    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 255, 0, 0, 0, 1]))).toThrow(
+      'parseIdx: bytes must be at least 1024 bytes (the header of a 255-D IDX file), got 8 bytes',
+    );
+  });
+
+  it('rejects NaN or Infinity in float data, naming the element', () => {
+    expect(() => parseIdx(idx(0x0d, [2], [0x3f, 0xc0, 0, 0, 0x7f, 0xc0, 0, 0]))).toThrow('parseIdx: bytes element 1 must be a finite float32, got NaN');
+    expect(() => parseIdx(idx(0x0e, [1], [0x7f, 0xf0, 0, 0, 0, 0, 0, 0]))).toThrow('parseIdx: bytes element 0 must be a finite float64, got Infinity');
+  });
+
+  it('gives empty data for a size of 0', () => {
+    const out = parseIdx(idx(0x0c, [0, 5], []));
+    expect(out.shape).toEqual([0, 5]);
+    expect(out.data).toEqual(new Int32Array(0));
+  });
 });

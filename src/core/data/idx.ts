@@ -1,4 +1,5 @@
 import { describe, fail, showShape } from '../errors';
+import { customOption, parseOptions, type OptionsOf } from '../options';
 
 /** The element types of the IDX format, by type code. */
 const TYPES = {
@@ -22,6 +23,18 @@ export interface IdxArray {
   readonly data: Uint8Array | Int8Array | Int16Array | Int32Array | Float32Array | Float64Array;
 }
 
+const spec = {
+  /** What error messages call the bytes, e.g. the file's path (default `bytes`). */
+  name: customOption<string>('bytes', (fn, name, value) => {
+    if (value === undefined) return 'bytes';
+    if (typeof value !== 'string' || value === '') fail(fn, name, 'a non-empty string', describe(value));
+    return value;
+  }),
+};
+
+/** `parseIdx`'s options. */
+export type IdxOptions = OptionsOf<typeof spec>;
+
 /**
  * Parses an IDX file (the MNIST format) from its bytes; browser-safe (gunzip `.gz` files first).
  *
@@ -30,16 +43,22 @@ export interface IdxArray {
  * the elements, big-endian, row-major. MNIST images are `0x00000803` `[n, 28, 28]`, labels
  * `0x00000801` `[n]`.
  *
- * Throws a `LossInputError` naming `options.name` (default `bytes`) for a bad magic number,
- * a truncated header, or data whose length is not exactly the product of the sizes.
+ * `bytes` is a Uint8Array (a Node Buffer is one) or an ArrayBuffer; uint8 data is a view
+ * into it, the other types are copied. Throws a `LossInputError` naming `options.name`
+ * (default `bytes`) for anything else, a bad magic number (including 0 dimensions), a
+ * truncated header, data whose length is not exactly the product of the sizes times the
+ * element size (trailing bytes too; sizes whose product passes 2^53 are reported as such),
+ * or a NaN or ±Infinity in float data. A size of 0 gives empty data of that shape.
  *
  * @example
- * parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9])) // { magic: 0x801, type: 'uint8', shape: [2], data: [7, 9] }
+ * parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9])).shape // [2]
+ * Array.from(parseIdx(new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 7, 9])).data) // [7, 9]
  */
-export function parseIdx(bytes: Uint8Array, options: { name?: string } = {}): IdxArray {
+export function parseIdx(bytes: Uint8Array | ArrayBuffer, options?: IdxOptions): IdxArray {
   const fn = 'parseIdx';
-  const name = options.name ?? 'bytes';
-  if (!(bytes instanceof Uint8Array)) fail(fn, name, 'a Uint8Array', describe(bytes));
+  const { name } = parseOptions(fn, options, spec);
+  if (bytes instanceof ArrayBuffer) bytes = new Uint8Array(bytes);
+  if (!(bytes instanceof Uint8Array)) fail(fn, name, 'a Uint8Array or an ArrayBuffer', describe(bytes));
   const what = 'an IDX file (magic number 0x0000TTDD, TT a type code 08, 09, 0B, 0C, 0D or 0E)';
   if (bytes.length < 4) fail(fn, name, what, `${bytes.length} bytes`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -54,9 +73,16 @@ export function parseIdx(bytes: Uint8Array, options: { name?: string } = {}): Id
   const count = shape.reduce((a, b) => a * b, 1);
   const expected = header + count * kind.size;
   if (bytes.length !== expected) {
-    fail(fn, name, `${expected} bytes (a ${header}-byte header and ${kind.type} data of shape ${showShape(shape)})`, `${bytes.length} bytes`);
+    const size = Number.isSafeInteger(expected) ? `${expected} bytes` : 'over 2^53 bytes';
+    fail(fn, name, `${size} (a ${header}-byte header and ${kind.type} data of shape ${showShape(shape)})`, `${bytes.length} bytes`);
   }
-  return { magic, type: kind.type, shape, data: readElements(view, header, count, kind.type, bytes) };
+  const data = readElements(view, header, count, kind.type, bytes);
+  if (data instanceof Float32Array || data instanceof Float64Array) {
+    for (let i = 0; i < data.length; i++) {
+      if (data[i]! - data[i]! !== 0) fail(fn, `${name} element ${i}`, `a finite ${kind.type}`, describe(data[i]));
+    }
+  }
+  return { magic, type: kind.type, shape, data };
 }
 
 /** The `count` big-endian elements after the header, as a typed array. */

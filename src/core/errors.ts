@@ -34,7 +34,7 @@ export function describe(value: unknown): string {
   if (typeof value === 'number') return Number.isNaN(value) ? 'NaN' : String(value);
   if (typeof value === 'string') return JSON.stringify(value);
   if (Array.isArray(value)) return `an array of length ${value.length}`;
-  if (ArrayBuffer.isView(value)) return `a ${value.constructor.name}`;
+  if (ArrayBuffer.isView(value)) return `${/^Int/.test(value.constructor.name) ? 'an' : 'a'} ${value.constructor.name}`;
   return typeof value === 'object' ? 'an object' : typeof value;
 }
 

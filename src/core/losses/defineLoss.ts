@@ -1,5 +1,6 @@
 import { describe, fail, overflow } from '../errors';
 import { assertPlainOptions, defaultsOf, parseOptions, type Defaults, type OptionSpec, type OptionsOf, type Parsed } from '../options';
+import { memoryOf, overlaps } from '../tensor/memory';
 import { shapeLike } from '../tensor/shapeLike';
 import type { FloatArray, GradOf, Reduction, Values } from '../tensor/types';
 
@@ -101,17 +102,6 @@ export interface MultiLossDefinition<S extends OptionSpec, C> {
   valueAndGrad?(c: C, outs: FloatArray[]): number | Float64Array;
   /** As `LossDefinition.writesEveryElement`. */
   writesEveryElement?: boolean;
-}
-
-/** The typed-array memory of an argument (a typed array, or a tensor's data), if any. */
-function memoryOf(x: unknown): ArrayBufferView | null {
-  if (ArrayBuffer.isView(x)) return x;
-  if (typeof x === 'object' && x !== null && !Array.isArray(x) && ArrayBuffer.isView((x as { data?: unknown }).data)) return (x as { data: ArrayBufferView }).data;
-  return null;
-}
-
-function overlaps(a: ArrayBufferView, b: ArrayBufferView): boolean {
-  return a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
 }
 
 function isFloatArray(x: unknown): x is FloatArray {

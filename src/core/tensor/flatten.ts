@@ -1,4 +1,7 @@
 import { describe, fail, showShape } from '../errors';
+import { checkFinite } from './finite';
+
+export { checkFinite };
 import type { FloatArray, Tensor, Values } from './types';
 
 /** Values seen as one flat row-major array plus a shape. Typed data is not copied. */
@@ -15,22 +18,6 @@ export interface Rows extends Flat {
 
 function isTensor(x: unknown): x is Tensor {
   return typeof x === 'object' && x !== null && !Array.isArray(x) && !ArrayBuffer.isView(x) && 'data' in x && 'shape' in x;
-}
-
-function firstNonFinite(data: ArrayLike<number>): number {
-  // x - x is 0 for every finite x and NaN for NaN and ±Infinity
-  for (let i = 0; i < data.length; i++) if (data[i]! - data[i]! !== 0) return i;
-  return -1;
-}
-
-/**
- * Throws `fn: arg[i] must be a finite number, got Infinity` at the first NaN or ±Infinity of
- * typed data. Losses that read with `toFlat(..., { deferScan: true })` call it only when their
- * own pass saw a non-finite total.
- */
-export function checkFinite(fn: string, arg: string, data: FloatArray): void {
-  const at = firstNonFinite(data);
-  if (at >= 0) fail(fn, `${arg}[${at}]`, 'a finite number', describe(data[at]));
 }
 
 function fromTensor(fn: string, arg: string, x: Tensor): Flat {

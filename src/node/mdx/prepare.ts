@@ -3,6 +3,7 @@
  *   reference/      one page per loss, from TypeDoc's JSON of src/index.ts
  *   notebooks/      one page per notebooks/NN-*.ipynb, plots in notebooks/assets/
  *   reproduction.mdx  the table of reproduction.json
+ *   accuracy.mdx      the accuracy suite's numbers (src/node/accuracy, test/fixtures/accuracy)
  * Every generated page is compiled with MDX + remark-math + rehype-katex here, so a page
  * Docusaurus could not build fails now, naming its notebook and cell.
  */
@@ -11,6 +12,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as losslab from '../../index';
+import { buildAccuracyPage } from '../accuracy/index';
 import { renderApi, type OptionDefaults, type Reflection } from './api';
 import { convertNotebook, NotebookError, parseNotebook } from './notebook';
 import { readChecks, reproductionPage, reproductionRows } from './reproduction';
@@ -32,6 +34,7 @@ export interface PrepareSummary {
   reference: string[];
   notebooks: { file: string; title: string; slug: string; plots: number }[];
   checks: number;
+  accuracy: { cases: number; failing: number };
 }
 
 export const NOTEBOOK_FILE = /^\d+-.+\.ipynb$/;
@@ -60,7 +63,12 @@ export async function prepareDocs(options: PrepareOptions): Promise<PrepareSumma
   await compileOrFail(page, 'the reproduction page');
   writeFileSync(join(out, 'reproduction.mdx'), page);
   log(`reproduction: ${checks.length} checks from ${relative(root, reproduction)}`);
-  return { reference, notebooks, checks: checks.length };
+
+  const accuracy = await buildAccuracyPage(root);
+  await compileOrFail(accuracy.mdx, 'the accuracy page');
+  writeFileSync(join(out, 'accuracy.mdx'), accuracy.mdx);
+  log(`accuracy: ${accuracy.cases} cases from test/fixtures/accuracy, ${accuracy.failing} missing a bound`);
+  return { reference, notebooks, checks: checks.length, accuracy: { cases: accuracy.cases, failing: accuracy.failing } };
 }
 
 /** Every exported loss's `defaults`, read from the package itself. */

@@ -25,6 +25,7 @@ export { categoricalCrossEntropy, type CategoricalCrossEntropyOptions } from './
 export { sparseCategoricalCrossEntropy, type SparseCategoricalCrossEntropyOptions } from './losses/sparseCategoricalCrossEntropy';
 export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './losses/sigmoidFocalLoss';
 export { focalLoss, type FocalLossOptions } from './losses/focalLoss';
+export { ctcLoss, type CtcLossOptions } from './losses/ctcLoss';
 
 export { softmax } from './math/softmax';
 export { logSoftmax } from './math/logSoftmax';

@@ -81,6 +81,17 @@ const cases: CaseSpec[] = [
   { name: 'diceLoss', input: p, target: binary, kind: 'probabilities', rowwise: true },
   { name: 'sigmoidFocalLoss', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'focalLoss', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },
+  // ctcLoss unbatched: logProbs [T = 2, C = 3], the target "1", lengths as bare numbers; its batched
+  // [T, N, C] form is held to the same rules in test/losses/ctcLoss.test.ts
+  {
+    name: 'ctcLoss',
+    input: p.map((r) => r.map(Math.log)),
+    args: [p.map((r) => r.map(Math.log)), [1], 2, 1],
+    argNames: ['logProbs', 'targets', 'inputLengths', 'targetLengths'],
+    kind: 'logProbabilities',
+    classTarget: true,
+    rowwise: true,
+  },
 ];
 
 /** Every export that is a loss (it has `lossName`), by name. */

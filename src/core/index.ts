@@ -27,6 +27,14 @@ export { sigmoidFocalLoss, type SigmoidFocalLossOptions } from './losses/sigmoid
 export { focalLoss, type FocalLossOptions } from './losses/focalLoss';
 export { ctcLoss, type CtcLossOptions } from './losses/ctcLoss';
 
+// losses: ranking, embedding, boxes
+export { marginRankingLoss, type MarginRankingLossOptions } from './losses/marginRankingLoss';
+export { cosineEmbeddingLoss, type CosineEmbeddingLossOptions } from './losses/cosineEmbeddingLoss';
+export { tripletMarginLoss, type TripletMarginLossOptions } from './losses/tripletMarginLoss';
+export { generalizedBoxIouLoss, type GeneralizedBoxIouLossOptions } from './losses/generalizedBoxIouLoss';
+export { distanceBoxIouLoss, type DistanceBoxIouLossOptions } from './losses/distanceBoxIouLoss';
+export { completeBoxIouLoss, type CompleteBoxIouLossOptions } from './losses/completeBoxIouLoss';
+
 export { softmax } from './math/softmax';
 export { logSoftmax } from './math/logSoftmax';
 export { sigmoid } from './math/sigmoid';

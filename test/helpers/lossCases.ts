@@ -62,6 +62,16 @@ const pm = [
   [-1, -1, 1],
 ];
 
+/** Boxes (x1, y1, x2, y2), `[2, 4]`: the box losses' input is 4 wide, not 3. */
+const boxes1 = [
+  [0, 0, 2, 1],
+  [1, -1, 1.5, 3],
+];
+const boxes2 = [
+  [0.5, 0.25, 2.5, 1.5],
+  [0, 0, 1, 1],
+];
+
 const cases: CaseSpec[] = [
   { name: 'mse', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'mae', input: x, target: p, kind: 'values', rowwise: false },
@@ -81,6 +91,13 @@ const cases: CaseSpec[] = [
   { name: 'diceLoss', input: p, target: binary, kind: 'probabilities', rowwise: true },
   { name: 'sigmoidFocalLoss', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'focalLoss', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },
+  // ranking, embedding, boxes: losses of several arguments
+  { name: 'marginRankingLoss', input: x, args: [x, p, pm], argNames: ['input1', 'input2', 'target'], gradients: 2, kind: 'values', rowwise: false },
+  { name: 'cosineEmbeddingLoss', input: x, args: [x, p, [1, -1]], argNames: ['input1', 'input2', 'target'], gradients: 2, kind: 'values', rowwise: true },
+  { name: 'tripletMarginLoss', input: x, args: [x, p, oneHot], argNames: ['anchor', 'positive', 'negative'], gradients: 3, kind: 'values', rowwise: true },
+  { name: 'generalizedBoxIouLoss', input: boxes1, args: [boxes1, boxes2], argNames: ['boxes1', 'boxes2'], kind: 'values', rowwise: true },
+  { name: 'distanceBoxIouLoss', input: boxes1, args: [boxes1, boxes2], argNames: ['boxes1', 'boxes2'], kind: 'values', rowwise: true },
+  { name: 'completeBoxIouLoss', input: boxes1, args: [boxes1, boxes2], argNames: ['boxes1', 'boxes2'], kind: 'values', rowwise: true },
   // ctcLoss unbatched: logProbs [T = 2, C = 3], the target "1", lengths as bare numbers; its batched
   // [T, N, C] form is held to the same rules in test/losses/ctcLoss.test.ts
   {

@@ -111,12 +111,16 @@ describe('the WebAssembly SIMD kernels', () => {
       const x = new Float32Array(rows * cols);
       for (let i = 0; i < x.length; i++) x[i] = (u() - 0.5) * 8;
       const labels = Int32Array.from({ length: rows }, () => Math.floor(u() * cols));
-      // rows the kernel leaves to TypeScript: an ignored label, a wide row, ±Infinity
+      // rows the kernel leaves to TypeScript (an ignored label, a wide row), a confident row
+      // whose label is its max, a tie at the max, and an odd column count's last element as max
       if (rows > 4) {
         labels[1] = -100;
         x[2 * cols] = -800;
-        x[3 * cols + 1] = Infinity;
-        x[4 * cols] = -Infinity;
+        x[3 * cols + labels[3]!] = 60;
+        x[4 * cols] = x[4 * cols + 1] = 9;
+        labels[4] = 1;
+        x[cols - 1] = 30;
+        labels[0] = cols - 1;
       }
       const input = { data: x, shape: [rows, cols] };
       for (const reduction of ['mean', 'sum', 'none'] as const) {
@@ -134,11 +138,33 @@ describe('the WebAssembly SIMD kernels', () => {
     }
   });
 
+  it('crossEntropy rejects ±Infinity in float32 logits with the kernels on, as without', () => {
+    for (const bad of [Infinity, -Infinity]) {
+      const x = new Float32Array(40 * 20).fill(0.5);
+      x[5 * 20 + 3] = bad;
+      const labels = new Int32Array(40);
+      labels[5] = -100;
+      const message = `crossEntropy: input[103] must be a finite number, got ${bad}`;
+      const { wasm, ts } = bothPaths(() => {
+        try {
+          crossEntropy.valueAndGrad({ data: x, shape: [40, 20] }, labels, { out: new Float32Array(800) });
+        } catch (e) {
+          return (e as Error).message;
+        }
+        return 'no error';
+      });
+      expect(wasm).toBe(message);
+      expect(ts).toBe(message);
+      labels[5] = 0;
+      expect(() => crossEntropy({ data: x, shape: [40, 20] }, labels)).toThrow(message);
+    }
+  });
+
   it('crossEntropy still names a NaN in float32 logits with the kernels on', () => {
     const x = new Float32Array(40 * 20).fill(0.5);
     x[3 * 20 + 7] = NaN;
     const labels = new Int32Array(40);
-    expect(() => crossEntropy.valueAndGrad({ data: x, shape: [40, 20] }, labels, { out: new Float32Array(800) })).toThrow(/input\[67\] must be a number, got NaN/);
+    expect(() => crossEntropy.valueAndGrad({ data: x, shape: [40, 20] }, labels, { out: new Float32Array(800) })).toThrow(/input\[67\] must be a finite number, got NaN/);
     expect(() => crossEntropy({ data: x, shape: [40, 20] }, labels)).toThrow(/input\[67\]/);
   });
 });

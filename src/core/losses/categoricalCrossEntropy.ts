@@ -35,6 +35,11 @@ export type CategoricalCrossEntropyOptions = OptionsOf<typeof spec>;
  * - Gradient: on probabilities, with $q = p/\sum_k p_k$ and $g_c = -t'_c/q_c$ where $q_c$ is not clipped
  *   (0 where it is), $\partial\ell/\partial p_k = (g_k - \sum_c g_c q_c)/\sum_c p_c$;
  *   from logits, $\mathrm{softmax}(x)\sum_c t'_c - t'$. Over $N$ for `'mean'`.
+ * - Stable forms: on probabilities the row sum is compensated and, at the row's largest $p_a$,
+ *   $\log q_a = -\mathrm{log1p}(\sum_{c \ne a} p_c / p_a)$ (a confident row's loss $\approx 10^{-5}$ keeps every
+ *   digit; the log of a rounded $q_a$ keeps five); from logits, crossEntropy's row kernel (see there).
+ *   A row summing to a subnormal has a gradient ($\propto 1/\sum_k p_k$) beyond float64 and throws,
+ *   where Keras returns Infinity.
  * - Keras: `CategoricalCrossentropy(from_logits, label_smoothing)`; PyTorch (logits only):
  *   `F.cross_entropy` with probability targets.
  *
@@ -51,11 +56,13 @@ export const categoricalCrossEntropy = defineLoss<Values, typeof spec, Categoric
     categoricalPass('categoricalCrossEntropy', c, out);
   },
   valueAndGrad: (c, out) => categoricalPass('categoricalCrossEntropy', c, out),
+  writesEveryElement: true,
 });
 
 function prepare(input: Values, target: Values, o: Parsed<typeof spec>): CategoricalBatch {
   const fn = 'categoricalCrossEntropy';
-  const rows = toRows(fn, 'input', input);
+  // from logits the row kernel finds a NaN or ±Infinity in its own pass
+  const rows = toRows(fn, 'input', input, { deferScan: o.fromLogits });
   const y = toFlat(fn, 'target', target);
   assertSameShape(fn, rows, 'input', y, 'target');
   assertProbabilities(fn, 'target', y.data);

@@ -1,5 +1,6 @@
 import { fail } from '../errors';
 import { reduction, type Parsed } from '../options';
+import { twoSumError } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { FloatArray, Values } from '../tensor/types';
@@ -27,6 +28,8 @@ const spec = {
  *   in $\mathrm{neg}_i$, $-y_{ij}$ elsewhere (ties share the max's gradient evenly, as TensorFlow's
  *   `reduce_max`); 0 where $\ell_i = 0$, including the kink (autograd's $\max(0, z)'$ at 0);
  *   over $N$ for `'mean'`.
+ * - $\mathrm{neg}_i - \mathrm{pos}_i + 1$ is taken with one rounding (TwoSum), so a margin that cancels
+ *   keeps its digits (`neg = 0.1`, `pos = fl(1.1)` - 1 ulp gives 1.4e-16, not 2.2e-16).
  * - Keras: `keras.losses.CategoricalHinge()` / `keras.losses.categorical_hinge`.
  *
  * @example
@@ -41,7 +44,7 @@ export const categoricalHinge = defineLoss<Values, typeof spec, ReturnType<typeo
     const items = reduction === 'none' ? new Float64Array(rows) : null;
     let total = 0;
     for (let r = 0; r < rows; r++) {
-      const l = Math.max(0, negative(x, y, r * cols, cols) - positive(x, y, r * cols, cols) + 1);
+      const l = Math.max(0, margin(negative(x, y, r * cols, cols), positive(x, y, r * cols, cols)));
       total += l;
       if (items) items[r] = l;
     }
@@ -53,7 +56,7 @@ export const categoricalHinge = defineLoss<Values, typeof spec, ReturnType<typeo
     for (let r = 0; r < rows; r++) {
       const o = r * cols;
       const neg = negative(x, y, o, cols);
-      const active = neg - positive(x, y, o, cols) + 1 > 0;
+      const active = margin(neg, positive(x, y, o, cols)) > 0;
       let ties = 0;
       for (let j = o; j < o + cols; j++) if (term(x, y, j) === neg) ties++;
       for (let j = o; j < o + cols; j++) {
@@ -62,7 +65,18 @@ export const categoricalHinge = defineLoss<Values, typeof spec, ReturnType<typeo
       }
     }
   },
+  writesEveryElement: true,
 });
+
+/**
+ * neg - pos + 1 with one rounding: TwoSum keeps the error of each addition (neg = 0.1 and
+ * pos = fl(1.1) - 1 ulp give 1.4e-16, where (neg - pos) + 1 rounds it to 2.2e-16 or 0).
+ */
+function margin(neg: number, pos: number): number {
+  const a = neg - pos;
+  const b = a + 1;
+  return b + (twoSumError(neg, -pos, a) + twoSumError(a, 1, b));
+}
 
 /** pos = Σ_j y_j x_j over one row. */
 function positive(x: ArrayLike<number>, y: ArrayLike<number>, o: number, cols: number): number {

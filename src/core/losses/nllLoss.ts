@@ -1,11 +1,11 @@
 import { INT32, numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
+import { twoSumError } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
 import type { ClassIndices, Values } from '../tensor/types';
-import { classWeights } from './classWeights';
+import { classWeights, meanWeights } from './classWeights';
 import { defineLoss, type ReductionOptions } from './defineLoss';
-import { labelWeightSum } from './labelWeightSum';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -31,6 +31,9 @@ export type NllLossOptions = OptionsOf<typeof spec>;
  * - Shapes: input `[N, C]` log-probabilities or `[C]` for one sample (any real numbers are accepted,
  *   as PyTorch does); target `[N]` class indices, a bare number for one sample.
  * - Gradient: $\partial\ell_i/\partial x_{ic} = -w_{y_i}$ if $c = y_i$, else 0; over $\sum_i w_{y_i}$ for `'mean'`.
+ * - The sum over samples is compensated, so terms that cancel (`[[1e16], [3.5], [-1e16]]` sums
+ *   to -3.5; PyTorch gives -4) keep their digits; for `'mean'`, weights whose total (or its
+ *   inverse) leaves float64 are rescaled by a power of two, which leaves the mean unchanged.
  * - PyTorch: `F.nll_loss(input, target, weight, ignore_index=-100)`.
  *
  * @example
@@ -43,15 +46,19 @@ export const nllLoss = defineLoss<ClassIndices, typeof spec, ReturnType<typeof p
   prepare,
   value({ x, rows, cols, labels, weight, ignoreIndex, reduction, count }) {
     const items = reduction === 'none' ? new Float64Array(rows) : null;
+    // compensated (see twoSum): any real input is accepted, and its terms may cancel
     let total = 0;
+    let error = 0;
     for (let r = 0; r < rows; r++) {
       const k = labels[r]!;
       if (k === ignoreIndex) continue;
       const loss = -weight[k]! * x[r * cols + k]!;
-      total += loss;
+      const sum = total + loss;
+      error += twoSumError(total, loss, sum);
+      total = sum;
       if (items) items[r] = loss;
     }
-    return reduce('nllLoss', reduction, total, count, items);
+    return reduce('nllLoss', reduction, total + error, count, items);
   },
   // d/dx_ic (-w_y x_iy) = -w_y at c = y, 0 elsewhere.
   grad({ rows, cols, labels, weight, ignoreIndex, reduction, count }, out) {
@@ -66,8 +73,8 @@ export const nllLoss = defineLoss<ClassIndices, typeof spec, ReturnType<typeof p
 function prepare(input: Values, target: ClassIndices, o: Parsed<typeof spec>) {
   const fn = 'nllLoss';
   const rows = toRows(fn, 'input', input);
-  const weight = classWeights(fn, o.weight, rows.cols);
   const labels = toClassIndices(fn, 'target', target, rows.rows, rows.cols, o.ignoreIndex);
-  const count = labelWeightSum(labels, weight, o.ignoreIndex);
+  // weights rescaled by a power of two where Σ w[y_i] or its inverse would leave float64 (see meanWeights)
+  const { weight, count } = meanWeights(classWeights(fn, o.weight, rows.cols), labels, o.ignoreIndex, o.reduction === 'mean');
   return { x: rows.data, rows: rows.rows, cols: rows.cols, size: rows.data.length, labels, weight, ignoreIndex: o.ignoreIndex, reduction: o.reduction, count };
 }

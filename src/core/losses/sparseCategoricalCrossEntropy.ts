@@ -1,9 +1,11 @@
 import { flag, reduction, type OptionsOf, type Parsed } from '../options';
+import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
-import type { ClassIndices, Values } from '../tensor/types';
+import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { assertProbabilityRows, categoricalPass, type CategoricalBatch } from './categoricalKernel';
 import { defineLoss, type ReductionOptions } from './defineLoss';
+import { hardRows } from './softmaxRows';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -25,29 +27,48 @@ export type SparseCategoricalCrossEntropyOptions = OptionsOf<typeof spec>;
  * - Shapes: `input` `[N, C]`, or `[C]` for one sample; `target` `[N]` integer classes in `[0, C)`
  *   (a bare number for one sample).
  * - Gradient: see categoricalCrossEntropy with $t$ one-hot: $\mathrm{softmax}(x) - \mathrm{onehot}(y)$ from logits.
+ *   From logits this is crossEntropy's class-index path (the same bits as `crossEntropy`); stable
+ *   forms as there and, on probabilities, as categoricalCrossEntropy.
  * - Keras: `SparseCategoricalCrossentropy(from_logits)`; PyTorch (logits only): `F.cross_entropy`.
  *
  * @example
  * sparseCategoricalCrossEntropy([[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]], [0, 1, 2]) // 0.8634223884819422
  * sparseCategoricalCrossEntropy.grad([0, 0], 1, { fromLogits: true }) // [0.5, -0.5]
  */
-export const sparseCategoricalCrossEntropy = defineLoss<ClassIndices, typeof spec, CategoricalBatch>({
+export const sparseCategoricalCrossEntropy = defineLoss<ClassIndices, typeof spec, Prepared>({
   name: 'sparseCategoricalCrossEntropy',
   options: spec,
   prepare,
-  value: (c) => categoricalPass('sparseCategoricalCrossEntropy', c, null),
+  value: (c) => pass(c, null),
   grad(c, out) {
-    categoricalPass('sparseCategoricalCrossEntropy', c, out);
+    pass(c, out);
   },
-  valueAndGrad: (c, out) => categoricalPass('sparseCategoricalCrossEntropy', c, out),
+  valueAndGrad: (c, out) => pass(c, out),
+  writesEveryElement: true,
 });
 
-function prepare(input: Values, target: ClassIndices, o: Parsed<typeof spec>): CategoricalBatch {
+type Prepared = CategoricalBatch & { readonly labels: Int32Array; readonly ignoreIndex: number };
+
+/** From logits, crossEntropy's class-index rows (hardRows: the same bits); else Keras's probability rows. */
+function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
   const fn = 'sparseCategoricalCrossEntropy';
-  const rows = toRows(fn, 'input', input);
+  if (!c.fromLogits) return categoricalPass(fn, c, out);
+  const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
+  const total = hardRows(fn, c, out, gradScale(fn, c.reduction, c.rows), items);
+  return reduce(fn, c.reduction, total, c.rows, items);
+}
+
+function prepare(input: Values, target: ClassIndices, o: Parsed<typeof spec>): Prepared {
+  const fn = 'sparseCategoricalCrossEntropy';
+  // from logits the row kernel finds a NaN or ±Infinity in its own pass
+  const rows = toRows(fn, 'input', input, { deferScan: o.fromLogits });
   const labels = toClassIndices(fn, 'target', target, rows.rows, rows.cols);
-  if (!o.fromLogits) assertProbabilityRows(fn, rows);
-  const t = new Float64Array(rows.data.length);
-  for (let r = 0; r < rows.rows; r++) t[r * rows.cols + labels[r]!] = 1;
-  return { x: rows.data, t, rows: rows.rows, cols: rows.cols, size: rows.data.length, fromLogits: o.fromLogits, reduction: o.reduction };
+  let t: Float64Array = new Float64Array(0);
+  if (!o.fromLogits) {
+    assertProbabilityRows(fn, rows);
+    t = new Float64Array(rows.data.length);
+    for (let r = 0; r < rows.rows; r++) t[r * rows.cols + labels[r]!] = 1;
+  }
+  // labels are >= 0, so ignoreIndex -1 ignores nothing
+  return { x: rows.data, t, labels, ignoreIndex: -1, rows: rows.rows, cols: rows.cols, size: rows.data.length, fromLogits: o.fromLogits, reduction: o.reduction };
 }

@@ -15,7 +15,11 @@ export interface WasmKernels {
   readonly memory: WasmMemory;
   /** Writes the kernels' constants into memory (once, at load). */
   init(): void;
-  /** crossEntropy's hard rows on float32 logits; see tools/generate/wasm/lossKernelsSource.ts. */
+  /**
+   * crossEntropy's class-index rows on float32 logits (hardRow in losses/softmaxRows.ts, the same
+   * bits): gradient rows into `out`, each row's m, t, c and a 0 flag into res (4 f64 per row; flag 1:
+   * the row is left to the caller); see tools/generate/wasm/lossKernelsSource.ts.
+   */
   ceRowsF32(x: number, out: number, e: number, labels: number, res: number, rows: number, cols: number, scale: number, ignoreIndex: number): void;
   /** binaryCrossEntropy's float32 loop over 2·pairs elements with hard targets; 1 (nothing summed) when it meets another. */
   bceF32(p: number, y: number, out: number, pairs: number, scale: number, acc: number): number;

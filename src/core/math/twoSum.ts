@@ -1,0 +1,11 @@
+/**
+ * The rounding error of a float64 addition: for s = fl(a + b), a + b = s + twoSumError(a, b, s)
+ * exactly (Knuth's TwoSum: six operations, no branch, any magnitudes). Loops over many terms keep
+ * a running total and the sum of these errors (compensated summation), so a mean over 1e5 rows
+ * is as accurate as its terms instead of losing log10(N) digits, and terms that cancel
+ * (1e16 + 3.5 - 1e16) keep what a naive sum rounds away.
+ */
+export function twoSumError(a: number, b: number, s: number): number {
+  const bb = s - a;
+  return a - (s - bb) + (b - bb);
+}

@@ -1,12 +1,14 @@
 /**
- * `npm run notebooks` over notebooks/: every check passes, every required worked example is
- * checked, and the committed notebooks equal a fresh execution (byte for byte).
+ * `npm run notebooks` over notebooks/, written to a temporary directory (`--out-dir`): every
+ * check passes, every required worked example is checked, and the committed notebooks and
+ * reproduction.json equal the fresh execution byte for byte. Nothing in the repository is written.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 
@@ -51,18 +53,22 @@ const REQUIRED_EXAMPLES: Array<{ source: string; example: string; expected?: num
   { source: '004', example: 'seed 004 FocalLoss value equals losslab focalLoss' },
 ];
 
-const notebookBytes = () => {
-  const dir = path.join(root, 'notebooks');
+/** The .ipynb files of `dir` by name, with their bytes. */
+const notebookBytes = (dir: string) => {
   if (!existsSync(dir)) return new Map<string, Buffer>();
   return new Map(readdirSync(dir).filter((f) => f.endsWith('.ipynb')).sort().map((f) => [f, readFileSync(path.join(dir, f))]));
 };
 
-it('reproduces every worked example and leaves the committed notebooks unchanged', { timeout: 1_800_000 }, async () => {
-  const before = notebookBytes();
+const out = mkdtempSync(path.join(os.tmpdir(), 'losslab-notebooks-'));
+afterAll(() => rmSync(out, { recursive: true, force: true }));
+
+it('reproduces every worked example, and the committed notebooks and reproduction.json are what a fresh run writes', { timeout: 1_800_000 }, async () => {
+  const committed = notebookBytes(path.join(root, 'notebooks'));
+  const committedReport = readFileSync(path.join(root, 'reproduction.json'));
   let code = 0;
   let output: string;
   try {
-    const r = await promisify(execFile)('npm', ['run', 'notebooks'], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
+    const r = await promisify(execFile)('npm', ['run', 'notebooks', '--', '--out-dir', out], { cwd: root, maxBuffer: 64 * 1024 * 1024 });
     output = r.stdout + r.stderr;
   } catch (e) {
     const r = e as { code: number; stdout: string; stderr: string };
@@ -71,7 +77,8 @@ it('reproduces every worked example and leaves the committed notebooks unchanged
   }
   expect(code, output).toBe(0);
 
-  const { checks } = JSON.parse(readFileSync(path.join(root, 'reproduction.json'), 'utf8')) as {
+  const report = readFileSync(path.join(out, 'reproduction.json'));
+  const { checks } = JSON.parse(report.toString('utf8')) as {
     checks: Array<{ notebook: string; source: string; example: string; pass: boolean }>;
   };
   expect(checks.filter((c) => !c.pass)).toEqual([]);
@@ -79,9 +86,14 @@ it('reproduces every worked example and leaves the committed notebooks unchanged
     expect(checks, `no check for ${required.source}: ${required.example}`).toContainEqual(expect.objectContaining({ ...required, pass: true }));
   }
 
-  const after = notebookBytes();
-  expect([...after.keys()]).toEqual([...before.keys()]);
-  for (const [name, bytes] of before) {
-    expect(after.get(name)?.equals(bytes), `notebooks/${name} drifted: run \`npm run notebooks\` and commit the result`).toBe(true);
+  const stale = 'run `npm run notebooks` and commit the result';
+  const executed = notebookBytes(out);
+  expect([...executed.keys()]).toEqual([...committed.keys()]);
+  for (const [name, bytes] of committed) {
+    expect(executed.get(name)?.equals(bytes), `notebooks/${name} differs from a fresh execution: ${stale}`).toBe(true);
   }
+  expect(report.equals(committedReport), `reproduction.json differs from a fresh execution: ${stale}`).toBe(true);
+  // the run read the repository and wrote only into `out`
+  expect(notebookBytes(path.join(root, 'notebooks'))).toEqual(committed);
+  expect(readFileSync(path.join(root, 'reproduction.json')).equals(committedReport)).toBe(true);
 });

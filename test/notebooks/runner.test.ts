@@ -8,6 +8,12 @@ import { describe, expect, it } from 'vitest';
 const root = path.resolve(__dirname, '../..');
 const fixture = (name: string) => path.join(root, 'test/fixtures/notebooks', name);
 const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'losslab-runner-'));
+/** A fixture copied into a fresh temporary directory: the tests run notebooks there, never in the repository. */
+const copyOf = (name: string) => {
+  const file = path.join(tmp(), name);
+  copyFileSync(fixture(name), file);
+  return file;
+};
 
 /** Runs `npm run notebooks -- ...args` (via tsx directly) and returns its exit code and output. */
 async function runNotebooks(args: string[], env: Record<string, string> = {}) {
@@ -24,11 +30,11 @@ async function runNotebooks(args: string[], env: Record<string, string> = {}) {
 
 describe.concurrent('npm run notebooks', { timeout: 240_000 }, () => {
   it('stops at a throwing cell, names notebook, cell and line, and leaves the file untouched', async () => {
-    const file = fixture('broken.ipynb');
+    const file = copyOf('broken.ipynb');
     const before = readFileSync(file);
     const { code, stderr } = await runNotebooks([file, '--report', path.join(tmp(), 'r.json')]);
     expect(code).not.toBe(0);
-    expect(stderr).toContain('test/fixtures/notebooks/broken.ipynb: cell 2/3 failed at line 2:');
+    expect(stderr).toContain(`${file}: cell 2/3 failed at line 2:`);
     expect(stderr).toContain("if (xs.length > 2) throw new Error('deliberately broken');");
     expect(stderr).toContain('Error: deliberately broken');
     expect(readFileSync(file).equals(before)).toBe(true);
@@ -59,18 +65,31 @@ describe.concurrent('npm run notebooks', { timeout: 240_000 }, () => {
     expect(second.stdout).toContain('1/1 checks pass');
   });
 
+  it('with --out-dir writes the executed notebook and the report there, and leaves the source as it was', async () => {
+    const file = copyOf('good.ipynb');
+    const before = readFileSync(file);
+    const out = path.join(tmp(), 'out');
+    const { code, stderr } = await runNotebooks([file, '--out-dir', out]);
+    expect(code, stderr).toBe(0);
+    expect(readFileSync(file).equals(before)).toBe(true);
+    const nb = JSON.parse(readFileSync(path.join(out, 'good.ipynb'), 'utf8')) as { cells: Array<{ cell_type: string; execution_count?: number }> };
+    expect(nb.cells.filter((c) => c.cell_type === 'code').map((c) => c.execution_count)).toEqual([1, 2, 3, 4]);
+    const { checks } = JSON.parse(readFileSync(path.join(out, 'reproduction.json'), 'utf8')) as { checks: unknown[] };
+    expect(checks).toEqual([expect.objectContaining({ notebook: file, example: 'half SSE of [1, -2, 3]', pass: true })]);
+  });
+
   it('reports a cell past the per-cell limit like a failing cell', async () => {
-    const file = fixture('timeout.ipynb');
+    const file = copyOf('timeout.ipynb');
     const before = readFileSync(file);
     const { code, stderr } = await runNotebooks([file, '--report', path.join(tmp(), 'r.json')], { LOSSLAB_CELL_TIMEOUT: '3' });
     expect(code).not.toBe(0);
-    expect(stderr).toContain('test/fixtures/notebooks/timeout.ipynb: cell 1/1 timed out (the cell begins: let spins = 0;)');
+    expect(stderr).toContain(`${file}: cell 1/1 timed out (the cell begins: let spins = 0;)`);
     expect(stderr).toContain('timed out after 3 s');
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 
   it('fails the run on a failing check', async () => {
-    const file = fixture('failing-check.ipynb');
+    const file = copyOf('failing-check.ipynb');
     const before = readFileSync(file);
     const { code, stderr } = await runNotebooks([file, '--report', path.join(tmp(), 'r.json')]);
     expect(code).not.toBe(0);

@@ -1,13 +1,18 @@
 /**
- * `npm run notebooks [-- FILES] [--timeout SECONDS] [--report FILE]`
+ * `npm run notebooks [-- FILES] [--timeout SECONDS] [--report FILE] [--out-dir DIR]`
  *
  * Executes notebooks in place (default: notebooks/*.ipynb in name order) with tslab's engine,
  * headless, one child process per notebook; prints progress to stderr and the reproduction
  * table to stdout; writes reproduction.json. A notebook file is rewritten (atomically) only
  * when all its cells ran; a failing cell, a cell past the limit or a failing check makes the
  * exit status 1 (2 for bad arguments).
+ *
+ * With `--out-dir DIR` nothing is written in place: each executed notebook goes to DIR under its
+ * own name, and the report to DIR/reproduction.json, with the same bytes an in-place run would
+ * write (the report still names the notebooks where they are, e.g. notebooks/01-....ipynb). The
+ * engine's cwd stays the project root, so the notebooks' `./src/index` imports resolve as usual.
  */
-import { existsSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { collectChecks, type CollectedCheck } from './collect';
 import { PROJECT_ROOT, runNotebook, type CellFailure } from './execute';
@@ -22,15 +27,17 @@ export const DEFAULT_TIMEOUT_S = 600;
 const NOTEBOOKS_DIR = path.join(PROJECT_ROOT, 'notebooks');
 const DEFAULT_REPORT = path.join(PROJECT_ROOT, 'reproduction.json');
 
-const USAGE = `usage: npm run notebooks [-- [FILES...] [--timeout SECONDS] [--report FILE]]
+const USAGE = `usage: npm run notebooks [-- [FILES...] [--timeout SECONDS] [--report FILE] [--out-dir DIR]]
   FILES      notebooks to execute in place (default: notebooks/*.ipynb, in name order)
   --timeout  per-cell limit in seconds (default ${DEFAULT_TIMEOUT_S}, or LOSSLAB_CELL_TIMEOUT)
-  --report   where to write the checks (default reproduction.json, for notebooks/ only)`;
+  --report   where to write the checks (default reproduction.json, for notebooks/ only)
+  --out-dir  write the executed notebooks (and, by default, the report) into DIR, not in place`;
 
 interface Args {
   files: string[];
   timeoutS: number;
   report?: string;
+  outDir?: string;
 }
 
 export function parseArgs(argv: string[], env = process.env): Args {
@@ -41,11 +48,13 @@ export function parseArgs(argv: string[], env = process.env): Args {
     const value = () => inline ?? argv[++i];
     if (flag === '--timeout') args.timeoutS = Number(value());
     else if (flag === '--report') args.report = value();
+    else if (flag === '--out-dir') args.outDir = value();
     else if (a === '--help' || a === '-h') throw new UsageError('');
     else if (a.startsWith('--')) throw new UsageError(`unknown option ${a}`);
     else args.files.push(a);
   }
   if (!(args.timeoutS > 0)) throw new UsageError('--timeout must be a positive number of seconds');
+  if (args.outDir === '') throw new UsageError('--out-dir needs a directory');
   return args;
 }
 
@@ -69,6 +78,16 @@ export async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (files.length === 0) writeErr('No notebooks in notebooks/.\n');
+  const outDir = args.outDir === undefined ? undefined : path.resolve(args.outDir);
+  if (outDir) {
+    const names = files.map((f) => path.basename(f));
+    const twice = names.find((n, i) => names.indexOf(n) !== i);
+    if (twice) {
+      writeErr(`two notebooks named ${twice} cannot both go to --out-dir ${args.outDir}\n`);
+      return 2;
+    }
+    mkdirSync(outDir, { recursive: true });
+  }
 
   const checks: CollectedCheck[] = [];
   const ran: string[] = [];
@@ -93,17 +112,21 @@ export async function main(argv: string[]): Promise<number> {
     const executed = withOutputs(nb, result.outputs);
     const text = serializeNotebook(executed);
     const changed = text !== before.toString('utf8');
-    if (changed) writeAtomic(file, text);
+    const target = outDir ? path.join(outDir, path.basename(file)) : file;
+    if (outDir || changed) writeAtomic(target, text);
     const found = collectChecks(executed, name);
     checks.push(...found);
     ran.push(name);
-    writeErr(`${tag}  ok  ${elapsed()}  ${result.outputs.length} cells, ${found.length} checks, ${changed ? 'written' : 'unchanged'}\n`);
+    const written = outDir ? `${changed ? 'changed' : 'unchanged'}, written to ${displayPath(target)}` : changed ? 'written' : 'unchanged';
+    writeErr(`${tag}  ok  ${elapsed()}  ${result.outputs.length} cells, ${found.length} checks, ${written}\n`);
   }
 
   writeOut(`\n${formatTable(checks)}\n`);
-  const reportFile = args.report ? path.resolve(args.report) : DEFAULT_REPORT;
-  const inReport = (nb: string) => args.report !== undefined || nb.startsWith('notebooks/');
-  if (ran.some(inReport) || (all && !args.report)) {
+  // reproduction.json is about notebooks/; a report written elsewhere covers every notebook run
+  const elsewhere = args.report !== undefined || outDir !== undefined;
+  const reportFile = args.report ? path.resolve(args.report) : outDir ? path.join(outDir, 'reproduction.json') : DEFAULT_REPORT;
+  const inReport = (nb: string) => elsewhere || nb.startsWith('notebooks/');
+  if (ran.some(inReport) || (all && !elsewhere)) {
     writeReport(
       reportFile,
       checks.filter((c) => inReport(c.notebook)),

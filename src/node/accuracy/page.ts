@@ -136,7 +136,7 @@ export function accuracyPage(report: AccuracyReport, source: string): string {
       ].join('\n'),
     );
     const misses = rows.filter((c) => c.failures.length);
-    if (misses.length) lines.push(misses.map((c) => `- **${text(c.name)}**: ${c.failures.map(text).join('; ')}`).join('\n'));
+    if (misses.length) lines.push(misses.map((c) => `- **${text(c.name)}**: ${c.misses.map(text).join('; ')}`).join('\n'));
   }
 
   if (f32.length) {
@@ -159,7 +159,7 @@ export function accuracyPage(report: AccuracyReport, source: string): string {
       ].join('\n'),
     );
     const misses = f32.filter((c) => c.failures.length);
-    if (misses.length) lines.push(misses.map((c) => `- **${c.export}, ${text(c.name)}**: ${c.failures.map(text).join('; ')}`).join('\n'));
+    if (misses.length) lines.push(misses.map((c) => `- **${c.export}, ${text(c.name)}**: ${c.misses.map(text).join('; ')}`).join('\n'));
   }
 
   lines.push(

@@ -38,8 +38,10 @@ export interface CaseScore {
   paths: PathScore[];
   torch: SystemScore | null;
   tfjs: SystemScore | null;
-  /** Every bound the case misses, in words; empty when it meets them all. */
+  /** Every bound the case misses, in words, naming the call path; empty when it meets them all. */
   failures: string[];
+  /** The same without the call paths, each miss once. */
+  misses: string[];
 }
 
 export interface AccuracyReport {
@@ -93,12 +95,19 @@ function worstOf(paths: SystemScore[]): SystemScore {
   return out;
 }
 
-/** The bounds, checked: each failure says which path, which quantity, how far and which bound. */
-export function failuresOf(c: AccuracyCase, paths: PathScore[], torch: SystemScore | null): string[] {
-  const out: string[] = [];
+/** A missed bound: the call path, and what was missed. */
+export interface Miss {
+  path: string;
+  what: string;
+}
+
+/** The bounds, checked: each miss says which path, which quantity, how far and which bound. */
+export function missesOf(c: AccuracyCase, paths: PathScore[], torch: SystemScore | null): Miss[] {
+  const out: Miss[] = [];
+  const miss = (path: string, what: string) => out.push({ path, what });
   for (const p of paths) {
     if (p.error !== undefined) {
-      out.push(`${p.path} threw: ${p.error}`);
+      miss(p.path, `throws: ${p.error}`);
       continue;
     }
     for (const kind of ['value', 'grad'] as const) {
@@ -108,15 +117,15 @@ export function failuresOf(c: AccuracyCase, paths: PathScore[], torch: SystemSco
       const relBound = f32 ? F32_GRAD_REL : REL_BOUND;
       const absBound = f32 ? F32_TINY_ABS : TINY_ABS;
       const where = (i: number) => c.reference[kind === 'value' ? 'valueIndices' : 'gradIndices']?.[i] ?? i;
-      if (!(q.rel <= relBound)) out.push(`${p.path}: ${kind} relative error ${formatError(q.rel)} at [${where(q.relAt)}] exceeds ${formatError(relBound)}`);
+      if (!(q.rel <= relBound)) miss(p.path, `${kind} relative error ${formatError(q.rel)} at [${where(q.relAt)}] exceeds ${formatError(relBound)}`);
       if (!(q.tinyAbs <= absBound))
-        out.push(`${p.path}: ${kind} absolute error ${formatError(q.tinyAbs)} at [${where(q.tinyAt)}], where the exact result is 0 or subnormal, exceeds ${formatError(absBound)}`);
+        miss(p.path, `${kind} absolute error ${formatError(q.tinyAbs)} at [${where(q.tinyAt)}], where the exact result is 0 or subnormal, exceeds ${formatError(absBound)}`);
       const t = torch?.[kind];
       if (t && !f32) {
         const floor = Math.max(Number.isNaN(t.rel) ? Infinity : t.rel, TORCH_FLOOR);
-        if (!(q.rel <= floor)) out.push(`${p.path}: ${kind} relative error ${formatError(q.rel)} is worse than PyTorch's ${formatError(t.rel)}`);
+        if (!(q.rel <= floor)) miss(p.path, `${kind} relative error ${formatError(q.rel)} is worse than PyTorch's ${formatError(t.rel)}`);
         const tinyFloor = Math.max(t.tinyAbs, TINY_ABS);
-        if (!(q.tinyAbs <= tinyFloor)) out.push(`${p.path}: ${kind} absolute error ${formatError(q.tinyAbs)} is worse than PyTorch's ${formatError(t.tinyAbs)}`);
+        if (!(q.tinyAbs <= tinyFloor)) miss(p.path, `${kind} absolute error ${formatError(q.tinyAbs)} is worse than PyTorch's ${formatError(t.tinyAbs)}`);
       }
     }
   }
@@ -127,6 +136,7 @@ export function failuresOf(c: AccuracyCase, paths: PathScore[], torch: SystemSco
 export function scoreCase(exportName: string, c: AccuracyCase, options: { tfjs?: boolean } = {}): CaseScore {
   const paths = scorePaths(c, runLosslab(exportName, c));
   const torch = scoreTorch(c);
+  const misses = missesOf(c, paths, torch);
   let tfjs: SystemScore | null = null;
   if (options.tfjs) {
     const r = runTfjs(exportName, c, HELPERS.has(exportName));
@@ -151,7 +161,8 @@ export function scoreCase(exportName: string, c: AccuracyCase, options: { tfjs?:
     paths,
     torch,
     tfjs,
-    failures: failuresOf(c, paths, torch),
+    failures: misses.map((m) => `${m.path}: ${m.what}`),
+    misses: [...new Set(misses.map((m) => m.what))],
   };
 }
 

@@ -77,3 +77,34 @@ describe('categoricalCrossEntropy', () => {
     expect(() => categoricalCrossEntropy([[0.5, 0.5]], [0])).toThrow('categoricalCrossEntropy: target must be of shape [1,2] like input, got shape [1]');
   });
 });
+
+describe('categoricalCrossEntropy on confident rows', () => {
+  it('takes -log(p / Σp) at the largest p from the other classes: log1p(Σ_others / p)', () => {
+    const v = categoricalCrossEntropy([[0.99999, 3e-6, 7e-6]], [[1, 0, 0]]);
+    expect(Math.abs(v - Math.log1p((3e-6 + 7e-6) / 0.99999))).toBeLessThan(1e-15 * v);
+    const g = categoricalCrossEntropy.grad([[0.99999, 3e-6, 7e-6]], [[1, 0, 0]]) as number[][];
+    // -t ρ / p / Σp at the top, 1 / Σp elsewhere (Σp = 1 + 1e-5 - 1e-5 = 1.00000, ρ = 1e-5)
+    expect(Math.abs(g[0]![0]! + 1e-5 / 0.99999 / 1)).toBeLessThan(1e-15);
+  });
+
+  it('from logits, keeps a confident row: [[0, 40]] with target [0, 1] is log1p(e^-40)', () => {
+    expect(categoricalCrossEntropy([[0, 40]], [[0, 1]], { fromLogits: true })).toBe(Math.log1p(Math.exp(-40)));
+  });
+
+  it('rejects a row summing to a subnormal: its gradient (∝ 1 / Σp) exceeds float64', () => {
+    expect(() => categoricalCrossEntropy.grad([[1e-320, 1e-320, 1e-320]], [[1, 0, 0]])).toThrow(/categoricalCrossEntropy: the gradient at input\[0\] must be finite, got -Infinity/);
+    expect(categoricalCrossEntropy([[1e-320, 1e-320, 1e-320]], [[1, 0, 0]])).toBeCloseTo(Math.log(3), 15);
+  });
+
+  it('writes every element of a NaN-filled out, on probabilities and from logits', () => {
+    const x = { data: Float64Array.from([0.2, 0.3, 0.5, 0.6, 0.1, 0.3]), shape: [2, 3] };
+    const t = [[0, 0, 1], [1, 0, 0]];
+    for (const fromLogits of [false, true]) {
+      const fresh = categoricalCrossEntropy.grad(x, t, { fromLogits }).data;
+      const out = new Float32Array(6).fill(NaN);
+      categoricalCrossEntropy.grad(x, t, { fromLogits, out });
+      expect(Array.from(out)).toEqual(Array.from(Float32Array.from(fresh)));
+    }
+  });
+});
+

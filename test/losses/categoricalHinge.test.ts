@@ -36,3 +36,11 @@ describe('categoricalHinge', () => {
     expect(() => categoricalHinge([[1, 2], [3, 4]], [[0, 1], [1, 1]])).toThrow('categoricalHinge: target row 1 must be one-hot (a single 1), got 2 ones');
   });
 });
+
+describe('categoricalHinge margins', () => {
+  it('takes neg - pos + 1 with one rounding: neg 0.1, pos fl(1.1) - 1 ulp gives 2^-53 + 2^-55 exactly', () => {
+    // 0.1 + 1 - 1.0999999999999999 in exact arithmetic of the two doubles
+    expect(categoricalHinge([[0.1, 1.0999999999999999, -1]], [[0, 1, 0]])).toBe(2 ** -53 + 2 ** -55);
+  });
+});
+

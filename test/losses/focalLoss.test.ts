@@ -1,6 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { crossEntropy, focalLoss } from '../../src';
-import { expectClose } from '../helpers/close';
+import { expectClose, flatten } from '../helpers/close';
+
+/** Every element within `tol` of the expected one, relative to it (exact where it is 0). */
+function expectRelative(actual: unknown, expected: unknown, tol = 1e-15): void {
+  const a = flatten(actual);
+  const e = flatten(expected);
+  expect(a.length).toBe(e.length);
+  a.forEach((v, i) => {
+    if (!(Math.abs(v - e[i]!) <= tol * Math.abs(e[i]!))) expect.fail(`element ${i}: got ${v}, expected ${e[i]}`);
+  });
+}
 
 const softmaxAt = (xs: number[], k: number) => Math.exp(xs[k]!) / xs.reduce((s, v) => s + Math.exp(v), 0);
 
@@ -77,3 +87,40 @@ describe('focalLoss', () => {
     expect(() => focalLoss([[1, 2]], [2])).toThrow('focalLoss: target[0] must be a class index in [0, 2), got 2');
   });
 });
+
+describe('focalLoss on confident rows', () => {
+  // [[0, 40]] with target 1: 1 - p_t = t / (1 + t) with t = e^-40, -log p_t = log1p(t)
+  const t = Math.exp(-40);
+  const q = t / (1 + t);
+  const L = Math.log1p(t);
+
+  it('takes (1 - p_t)^gamma from the other classes, not from 1 - p_t (which is 0 here)', () => {
+    expectRelative(focalLoss([[0, 40]], [1], { reduction: 'none' }), [q ** 2 * L], 1e-14);
+    expectRelative(focalLoss([[0, 40]], [1], { gamma: 0.5, reduction: 'none' }), [Math.sqrt(q) * L], 1e-14);
+  });
+
+  it('gives the gradient G (p - onehot) with G = q^gamma [1 + gamma p_t (-log p_t) / q]', () => {
+    for (const gamma of [2, 0.5, 0.01]) {
+      const G = q ** gamma * (1 + gamma * (1 - q) * (L / q));
+      expectRelative(focalLoss.grad([[0, 40]], [1], { gamma }), [[G * q, -G * q]], 1e-14);
+    }
+  });
+
+  it('stays finite for gamma 0.01 where the other classes underflow to subnormals (logits near ±740)', () => {
+    const g = focalLoss.grad([[740, -740, 0], [-740, 740, 1e-3]], [0, 0], { gamma: 0.01 }) as number[][];
+    expect(g.flat().every(Number.isFinite)).toBe(true);
+    const v = focalLoss([[740, -740, 0], [-740, 740, 1e-3]], [0, 1], { gamma: 0.01, reduction: 'none' }) as Float64Array;
+    expect(Array.from(v).every(Number.isFinite)).toBe(true);
+  });
+
+  it('writes every element of a NaN-filled out, float64 and float32', () => {
+    const x = { data: Float64Array.from([2, 1, 0.1, 0.5, 2.5, 0.3]), shape: [2, 3] };
+    const fresh = focalLoss.grad(x, [0, 2], { gamma: 1.5 }).data;
+    for (const Kind of [Float64Array, Float32Array]) {
+      const out = new Kind(6).fill(NaN);
+      focalLoss.grad(x, [0, 2], { gamma: 1.5, out });
+      expect(Array.from(out)).toEqual(Array.from(Kind.from(fresh)));
+    }
+  });
+});
+

@@ -39,3 +39,16 @@ describe('nllLoss', () => {
     expect(() => nllLoss([[-1, -2]], [0], { weight: [1] })).toThrow('nllLoss: options.weight must be 2 values, one per class, got 1');
   });
 });
+
+describe('nllLoss sums', () => {
+  it('keeps terms that cancel: [[1e16], [3.5], [-1e16]] sums to -3.5 (a naive sum gives -4)', () => {
+    expect(nllLoss([[1e16], [3.5], [-1e16]], [0, 0, 0], { reduction: 'sum' })).toBe(-3.5);
+  });
+
+  it("rescales weights whose total leaves float64: 'mean' with weights 1e308 is the plain mean", () => {
+    const x = [[-1, -2], [-3, -4]];
+    expect(nllLoss(x, [0, 1], { weight: [1e308, 1e308] })).toBe(nllLoss(x, [0, 1]));
+    expect(nllLoss.grad(x, [0, 1], { weight: [1e-320, 1e-320] })).toEqual(nllLoss.grad(x, [0, 1]));
+  });
+});
+

@@ -32,3 +32,28 @@ describe('sparseCategoricalCrossEntropy', () => {
     expect(() => sparseCategoricalCrossEntropy([[0.5, 0.5]], [2])).toThrow('sparseCategoricalCrossEntropy: target[0] must be a class index in [0, 2), got 2');
   });
 });
+
+describe('sparseCategoricalCrossEntropy from logits', () => {
+  it("runs crossEntropy's class-index rows: the same bits, value and gradient, float64 and float32", () => {
+    const x = Array.from({ length: 6 }, (_, r) => Array.from({ length: 20 }, (_, c) => Math.fround(Math.cos(r * 20 + c) * 9)));
+    const y = [0, 19, 3, 7, 7, 12];
+    for (const Kind of [Float64Array, Float32Array]) {
+      const input = { data: Kind.from(x.flat()), shape: [6, 20] };
+      const a = sparseCategoricalCrossEntropy.valueAndGrad(input, y, { fromLogits: true, out: new Kind(120) });
+      const b = crossEntropy.valueAndGrad(input, y, { out: new Kind(120) });
+      expect(a.value).toBe(b.value);
+      expect(Array.from(a.grad)).toEqual(Array.from(b.grad));
+    }
+  });
+
+  it('keeps a confident row: [[0, 40]] is log1p(e^-40)', () => {
+    expect(sparseCategoricalCrossEntropy([[0, 40]], [1], { fromLogits: true })).toBe(Math.log1p(Math.exp(-40)));
+  });
+
+  it('keeps a confident probability row: -log(0.99999 / 1.00000999...) from the other classes', () => {
+    // -log(p / Σp) = log1p((3e-6 + 7e-6) / 0.99999), the same row Keras sums to 1 - 1e-16
+    const v = sparseCategoricalCrossEntropy([[0.99999, 3e-6, 7e-6]], [0]);
+    expect(Math.abs(v - Math.log1p((3e-6 + 7e-6) / 0.99999))).toBeLessThan(1e-15 * v);
+  });
+});
+

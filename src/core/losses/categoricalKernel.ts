@@ -1,5 +1,5 @@
 import { fail, overflow } from '../errors';
-import { twoSumError } from '../math/twoSum';
+import { compensated, twoSumError } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { Rows } from '../tensor/flatten';
@@ -48,7 +48,7 @@ export function categoricalPass(fn: string, c: CategoricalBatch, out: FloatArray
     total = sum;
     if (items) items[r] = loss;
   }
-  return reduce(fn, c.reduction, total + error, c.rows, items);
+  return reduce(fn, c.reduction, compensated(total, error), c.rows, items);
 }
 
 /**

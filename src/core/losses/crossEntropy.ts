@@ -1,6 +1,6 @@
 import { INT32, numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
 import { assertRowFinite, zeroRow } from '../math/rowKernels';
-import { twoSumError } from '../math/twoSum';
+import { compensated, twoSumError } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { assertSameShape, toFlat, toRows, type Rows } from '../tensor/flatten';
@@ -110,7 +110,7 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
       if (items) items[r] = loss;
     }
   }
-  return reduce(fn, c.reduction, total + error, c.count, items);
+  return reduce(fn, c.reduction, compensated(total, error), c.count, items);
 }
 
 function prepare(input: Values, target: ClassIndices | Values, o: Parsed<typeof spec>) {

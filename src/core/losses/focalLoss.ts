@@ -1,6 +1,6 @@
 import { fail, overflow } from '../errors';
 import * as rowModule from '../math/rowKernels';
-import { twoSumError } from '../math/twoSum';
+import { compensated, twoSumError } from '../math/twoSum';
 import { numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
@@ -87,7 +87,7 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
     total = sum;
     if (items) items[r] = loss;
   }
-  return reduce('focalLoss', c.reduction, total + error, c.rows, items);
+  return reduce('focalLoss', c.reduction, compensated(total, error), c.rows, items);
 }
 
 type Prepared = ReturnType<typeof prepare>;

@@ -1,4 +1,4 @@
-import { twoSumError } from '../math/twoSum';
+import { compensated, twoSumError } from '../math/twoSum';
 
 /**
  * Σ_i w[y_i] over samples whose class target is not `ignoreIndex`: the divisor of
@@ -15,5 +15,5 @@ export function labelWeightSum(labels: Int32Array, weight: Float64Array, ignoreI
     error += twoSumError(s, w, sum);
     s = sum;
   }
-  return s + error;
+  return compensated(s, error);
 }

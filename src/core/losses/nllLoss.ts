@@ -1,5 +1,5 @@
 import { INT32, numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
-import { twoSumError } from '../math/twoSum';
+import { compensated, twoSumError } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
@@ -58,14 +58,16 @@ export const nllLoss = defineLoss<ClassIndices, typeof spec, ReturnType<typeof p
       total = sum;
       if (items) items[r] = loss;
     }
-    return reduce('nllLoss', reduction, total + error, count, items);
+    return reduce('nllLoss', reduction, compensated(total, error), count, items);
   },
   // d/dx_ic (-w_y x_iy) = -w_y at c = y, 0 elsewhere.
+  // (-w_y / Σw for 'mean', one rounding, rather than -w_y · (1 / Σw), two)
   grad({ rows, cols, labels, weight, ignoreIndex, reduction, count }, out) {
-    const s = gradScale('nllLoss', reduction, count);
+    gradScale('nllLoss', reduction, count); // throws for a 'mean' over nothing
+    const d = reduction === 'mean' ? count : 1;
     for (let r = 0; r < rows; r++) {
       const k = labels[r]!;
-      if (k !== ignoreIndex) out[r * cols + k] = -s * weight[k]!;
+      if (k !== ignoreIndex) out[r * cols + k] = -weight[k]! / d;
     }
   },
 });

@@ -10,7 +10,7 @@ import type { FloatArray } from '../tensor/types';
 
 // Module-local bindings of the imports used per row (see rowKernels).
 const fastLog1p = logModule.fastLog1p;
-const twoSumError = sumModule.twoSumError;
+const { compensated, twoSumError } = sumModule;
 const { assertRowFinite, restOf, softmaxRowF32, softmaxRowF64, writeOneHotRow, zeroRow } = rowModule;
 const { ROW_MAX, ROW_REST, ROW_TIES } = rowModule;
 
@@ -56,7 +56,7 @@ export function hardRows(fn: string, c: LabelRows, out: FloatArray | null, scale
     total = sum;
     if (items) items[r] = loss;
   }
-  return total + error;
+  return compensated(total, error);
 }
 
 /** Row r of hardRows: writes its gradient (with `out`) and returns its loss. */
@@ -126,7 +126,7 @@ function hardRowsWasm(fn: string, c: LabelRows, x: Float32Array, out: Float32Arr
       if (items) items[r] = loss;
     }
   }
-  return total + error;
+  return compensated(total, error);
 }
 
 /** A gradient below this fraction of its two terms W p_j and ω_j is recomputed in double-double. */

@@ -104,11 +104,17 @@ function ddDivSmall(a: DD, n: number): DD {
   return fastTwoSum(q1, (r.hi + r.lo) / n);
 }
 
-/** ln a for a positive finite normal a: one Newton step y0 + (a e^-y0 - 1) from y0 = Math.log(a.hi), to ~2^-104. */
+/**
+ * ln a for a positive finite normal a: a = 2^k b with b near 1 (so TwoProd's split cannot
+ * overflow), then k ln 2 plus one Newton step y0 + (b e^-y0 - 1) from y0 = Math.log(b.hi): ~2^-104.
+ */
 export function ddLog(a: DD): DD {
-  const y0 = Math.log(a.hi);
-  const t = ddAdd(ddMul(a, ddExp({ hi: -y0, lo: 0 })), { hi: -1, lo: 0 });
-  return ddAdd({ hi: y0, lo: 0 }, t);
+  const k = Math.round(Math.log2(a.hi));
+  const b = ddScale(a, -k);
+  const y0 = Math.log(b.hi);
+  const t = ddAdd(ddMul(b, ddExp({ hi: -y0, lo: 0 })), { hi: -1, lo: 0 });
+  const kln2 = ddAdd(ddAdd(twoProd(k, LN2_1), twoProd(k, LN2_2)), { hi: k * LN2_3, lo: 0 });
+  return ddAdd(kln2, ddAdd({ hi: y0, lo: 0 }, t));
 }
 
 /**

@@ -9,3 +9,8 @@ export function twoSumError(a: number, b: number, s: number): number {
   const bb = s - a;
   return a - (s - bb) + (b - bb);
 }
+
+/** A compensated total: the running sum plus its collected errors (the sum itself once it overflowed, whose errors are NaN). */
+export function compensated(total: number, error: number): number {
+  return total - total === 0 ? total + error : total;
+}

@@ -1,13 +1,19 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 const fixture = (name: string) => path.join(root, 'test/fixtures/notebooks', name);
-const tmp = () => mkdtempSync(path.join(os.tmpdir(), 'losslab-runner-'));
+const scratch: string[] = [];
+const tmp = () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'losslab-runner-'));
+  scratch.push(dir);
+  return dir;
+};
+afterAll(() => scratch.forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 /** A fixture copied into a fresh temporary directory: the tests run notebooks there, never in the repository. */
 const copyOf = (name: string) => {
   const file = path.join(tmp(), name);

@@ -7,7 +7,7 @@
 import { F32_GRAD_REL, F32_TINY_ABS, formatError, quantityError, REL_BOUND, TINY_ABS, TORCH_FLOOR, worse, type QuantityError } from './error';
 import { fixtureNumber, loadFixtures, type AccuracyCase, type AccuracyFixture, type Reference } from './fixtures';
 import { describeFormula, isFormula } from './formula';
-import { HELPERS, runLosslab, type PathResult } from './run';
+import { runLosslab, type PathResult } from './run';
 import { runTfjs, useTfjsCpu } from './tfjs';
 
 /** A system's worst errors on one case. */
@@ -139,7 +139,7 @@ export function scoreCase(exportName: string, c: AccuracyCase, options: { tfjs?:
   const misses = missesOf(c, paths, torch);
   let tfjs: SystemScore | null = null;
   if (options.tfjs) {
-    const r = runTfjs(exportName, c, HELPERS.has(exportName));
+    const r = runTfjs(exportName, c, !c.reference.grad);
     if (r) {
       const { hi, lo } = refValue(c.reference);
       tfjs = {

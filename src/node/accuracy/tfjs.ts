@@ -145,7 +145,7 @@ function counterpart(exportName: string, c: AccuracyCase, x: Data): { via: strin
 }
 
 /** The tfjs counterpart's value (and gradient, for losses) at the reference's indices; null where tfjs has none. Call useTfjsCpu first. */
-export function runTfjs(exportName: string, c: AccuracyCase, helper: boolean): TfjsResult | null {
+export function runTfjs(exportName: string, c: AccuracyCase, valueOnly: boolean): TfjsResult | null {
   const x = dataOf(caseInput(c));
   const m = counterpart(exportName, c, x);
   if (!m) return null;
@@ -153,7 +153,7 @@ export function runTfjs(exportName: string, c: AccuracyCase, helper: boolean): T
     return tf.tidy(() => {
       const X = f32(x);
       const value = pick(Array.from(m.loss(X).dataSync()), c.reference.valueIndices);
-      if (helper) return { via: m.via, value };
+      if (valueOnly) return { via: m.via, value };
       const g = tf.grad((z: tf.Tensor) => {
         const l = m.loss(z);
         return (l.rank === 0 ? l : tf.sum(l)) as tf.Scalar;

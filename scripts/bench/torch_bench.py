@@ -57,6 +57,32 @@ def softmax_ce(w):
     return measure(run, w["warmup"], w["reps"])
 
 
+def triplet(w):
+    shape = (w["rows"], w["cols"])
+    a, p, n = (tensor(w[k], np.float32).reshape(shape).requires_grad_() for k in ("anchor", "positive", "negative"))
+
+    def run():
+        loss = F.triplet_margin_loss(a, p, n)
+        grads = torch.autograd.grad(loss, (a, p, n))
+        return loss.item()
+
+    return measure(run, w["warmup"], w["reps"])
+
+
+def giou(w):
+    import torchvision.ops  # Debian's python3-torchvision; only this workload needs it
+
+    b1 = tensor(w["boxes1"], np.float32).reshape(w["rows"], 4).requires_grad_()
+    b2 = tensor(w["boxes2"], np.float32).reshape(w["rows"], 4)
+
+    def run():
+        loss = torchvision.ops.generalized_box_iou_loss(b1, b2, reduction="mean")
+        (grad,) = torch.autograd.grad(loss, b1)
+        return loss.item()
+
+    return measure(run, w["warmup"], w["reps"])
+
+
 def mnist(w):
     d, n, bs = w["dir"], w["train"], w["batchSize"]
     images = tensor(f"{d}/mnist.train.f32", np.float32).reshape(n, 784)
@@ -104,7 +130,7 @@ def main():
     results = []
     for w in manifest["workloads"]:
         kind = w["kind"]
-        run = elementwise if kind in ("mse", "bce") else softmax_ce if kind == "softmax-ce" else mnist
+        run = elementwise if kind in ("mse", "bce") else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou}.get(kind, mnist)
         result = run(w)
         print(f"  torch     {w['id']:<22} {result['medianMs']:10.2f} ms", file=sys.stderr, flush=True)
         results.append({"id": w["id"], **result})

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { generalizedBoxIouLoss } from '../../src';
-import { boxPass, oneMinusIou, readBoxes } from '../../src/core/losses/boxGeometry';
+import { boxPass, readBoxes } from '../../src/core/losses/boxGeometry';
 import { expectClose } from '../helpers/close';
 import { expectExact, expectGradientMatches, finiteDifference } from '../helpers/multiLoss';
 
@@ -52,7 +52,7 @@ describe('generalizedBoxIouLoss', () => {
     const b1 = [[0, 0, 1, 1]];
     const b2 = [[2, 0.5, 3, 1.7]];
     const iouGrad = new Float64Array(4);
-    boxPass('iou', readBoxes('iou', [b1, b2], { reduction: 'mean', eps: 1e-7 }), oneMinusIou, iouGrad);
+    boxPass('iou', readBoxes('iou', [b1, b2], { reduction: 'mean', eps: 1e-7 }), 'iou', iouGrad);
     expect(Array.from(iouGrad)).toEqual([0, 0, 0, 0]);
     const giouGrad = generalizedBoxIouLoss.grad(b1, b2) as number[][];
     expect(giouGrad[0]!.some((v) => v !== 0)).toBe(true);

@@ -100,6 +100,13 @@ describe('tripletMarginLoss', () => {
     expect(() => tripletMarginLoss([[1.7e308, 0]], [[-1.7e308, 0]], [[0, 0]])).toThrow('tripletMarginLoss: the anchor-positive distance of row 0 must be finite, got Infinity');
   });
 
+  it('rejects NaN and ±Infinity in any argument, naming it, typed arrays included', () => {
+    const ok = new Float64Array([1, 2]);
+    expect(() => tripletMarginLoss(ok, ok, new Float64Array([1, NaN]))).toThrow('tripletMarginLoss: negative[1] must be a finite number, got NaN');
+    expect(() => tripletMarginLoss.grad(ok, new Float32Array([-Infinity, 0]), ok, { swap: true })).toThrow('tripletMarginLoss: positive[0] must be a finite number, got -Infinity');
+    expect(() => tripletMarginLoss([[1, 2]], [[1, 2]], [[Infinity, 2]])).toThrow('tripletMarginLoss: negative[0][0] must be a finite number, got Infinity');
+  });
+
   it('rejects shapes that differ, ranks above 2 and bad options', () => {
     expect(() => tripletMarginLoss([[1, 2]], [[1, 2]], [[1, 2, 3]])).toThrow('tripletMarginLoss: negative must be of shape [1,2] like anchor, got shape [1,3]');
     expect(() => tripletMarginLoss({ data: new Float64Array(8), shape: [2, 2, 2] }, [1], [1])).toThrow(

@@ -1,4 +1,5 @@
 import { overflow } from '../errors';
+import { checkFinite } from '../tensor/finite';
 import { flag, numberOption, reduction, type OptionsOf, type Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import type { FloatArray, GradOf, Values } from '../tensor/types';
@@ -75,9 +76,9 @@ function pass(c: Prepared, outs: FloatArray[] | null): number | Float64Array {
   let total = 0;
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
-    const dap = finite(fn, 'anchor-positive', r, rowDistance(a, o, pos, o, cols, p, eps));
-    const dan = finite(fn, 'anchor-negative', r, rowDistance(a, o, neg, o, cols, p, eps));
-    const dpn = swap ? finite(fn, 'positive-negative', r, rowDistance(pos, o, neg, o, cols, p, eps)) : dan;
+    const dap = finite(fn, c, 'anchor-positive', r, rowDistance(a, o, pos, o, cols, p, eps));
+    const dan = finite(fn, c, 'anchor-negative', r, rowDistance(a, o, neg, o, cols, p, eps));
+    const dpn = swap ? finite(fn, c, 'positive-negative', r, rowDistance(pos, o, neg, o, cols, p, eps)) : dan;
     // d- = min(d(a, n), d(p, n)); a tie sends half the gradient to each, as PyTorch's minimum
     const wan = dan < dpn ? 1 : dan === dpn ? (swap ? 0.5 : 1) : 0;
     const z = margin + dap - Math.min(dan, dpn);
@@ -95,12 +96,30 @@ function pass(c: Prepared, outs: FloatArray[] | null): number | Float64Array {
  */
 function tripletGrad(c: Prepared, o: number, k: number, dap: number, dan: number, dpn: number, wan: number, [ga, gp, gn]: [FloatArray, FloatArray, FloatArray]): void {
   const { a, pos, neg, cols, p, eps, swap } = c;
+  const end = o + cols;
+  if (k === 0) {
+    ga.fill(0, o, end);
+    gp.fill(0, o, end);
+    gn.fill(0, o, end);
+    return;
+  }
   const wpn = swap ? 1 - wan : 0;
-  for (let j = o; j < o + cols; j++) {
-    if (k === 0) {
-      ga[j] = gp[j] = gn[j] = 0;
-      continue;
+  if (p === 2) {
+    // ∂d(x, y)/∂x = (x - y + eps)/d(x, y): the row's factors k w / d folded once (0 where d = 0)
+    const cap = dap > 0 ? k / dap : 0;
+    const can = dan > 0 ? (k * wan) / dan : 0;
+    const cpn = swap && dpn > 0 ? (k * wpn) / dpn : 0;
+    for (let j = o; j < end; j++) {
+      const sap = cap * (a[j]! - pos[j]! + eps);
+      const san = can * (a[j]! - neg[j]! + eps);
+      const spn = cpn * (pos[j]! - neg[j]! + eps);
+      ga[j] = sap - san;
+      gp[j] = 0 - sap - spn;
+      gn[j] = san + spn;
     }
+    return;
+  }
+  for (let j = o; j < end; j++) {
     const sap = normSlope(a[j]! - pos[j]! + eps, dap, p);
     const san = normSlope(a[j]! - neg[j]! + eps, dan, p);
     const spn = swap ? normSlope(pos[j]! - neg[j]! + eps, dpn, p) : 0;
@@ -110,14 +129,21 @@ function tripletGrad(c: Prepared, o: number, k: number, dap: number, dan: number
   }
 }
 
-/** A distance that overflowed float64 throws: the loss and its gradient would be NaN. */
-function finite(fn: string, which: string, row: number, d: number): number {
-  if (!(d < Infinity)) overflow(fn, `the ${which} distance of row ${row}`, d);
-  return d;
+/**
+ * A distance that is not finite: a NaN or ±Infinity in the inputs (read without a scan, this
+ * pass sees them), reported as such, or else an overflow, which throws too.
+ */
+function finite(fn: string, c: Prepared, which: string, row: number, d: number): number {
+  if (d < Infinity) return d;
+  checkFinite(fn, 'anchor', c.a);
+  checkFinite(fn, 'positive', c.pos);
+  checkFinite(fn, 'negative', c.neg);
+  return overflow(fn, `the ${which} distance of row ${row}`, d);
 }
 
 function prepare(args: readonly unknown[], o: Parsed<typeof spec>) {
-  const e = readEmbeddings('tripletMarginLoss', ['anchor', 'positive', 'negative'], args);
+  // no finiteness scan here: a NaN or ±Infinity makes its row's distance non-finite (see finite)
+  const e = readEmbeddings('tripletMarginLoss', ['anchor', 'positive', 'negative'], args, { deferScan: true });
   const [a, pos, neg] = e.data as [FloatArray, FloatArray, FloatArray];
   return { a, pos, neg, rows: e.rows, cols: e.cols, reduction: o.reduction, margin: o.margin, p: o.p, eps: o.eps, swap: o.swap };
 }

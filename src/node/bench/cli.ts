@@ -8,13 +8,15 @@ import { benchTfjs, useTfjs } from './tfjs';
 import { benchTorch, torchUnavailable } from './torch';
 import { benchConfig, buildWorkloads, isElementwise, repetitions, type SystemName, type Workload } from './workloads';
 
-const USAGE = `npm run bench -- [--quick] [--json [PATH]] [--no-mnist-full] [--no-mnist] [--no-torch]
+const USAGE = `npm run bench -- [--quick] [--json [PATH]] [--no-mnist-full] [--no-mnist] [--no-torch] [--only ID,...]
 
   --quick          small sizes (1e4/1e5 elements, [64 x 100], 128 MNIST samples), 1 warm-up + 2 runs
   --json [PATH]    also write the rows as JSON (default bench-results.json)
   --no-mnist-full  skip the full MNIST training run (all epochs + test accuracy)
   --no-mnist       skip both MNIST workloads
-  --no-torch       skip PyTorch even when it is importable`;
+  --no-torch       skip PyTorch even when it is importable
+  --only ID,...    only the workloads whose id starts with one of these (e.g. --only triplet,giou);
+                   the triplet and GIoU workloads run at full size, and with --quick only when named here`;
 
 /** tfjs cpu's full MNIST run is extrapolated from one epoch when it would take longer than this. */
 const CPU_FULL_RUN_LIMIT_MS = 180_000;
@@ -25,10 +27,12 @@ export interface CliOptions {
   mnist: boolean;
   mnistFull: boolean;
   torch: boolean;
+  /** Workload id prefixes to run (null: all). */
+  only: string[] | null;
 }
 
 export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
-  const o: CliOptions = { quick: false, json: null, mnist: true, mnistFull: true, torch: true };
+  const o: CliOptions = { quick: false, json: null, mnist: true, mnistFull: true, torch: true, only: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') o.quick = true;
@@ -37,6 +41,7 @@ export function parseArgs(argv: readonly string[]): CliOptions | 'help' {
     else if (a === '--no-mnist-full') o.mnistFull = false;
     else if (a === '--no-mnist') o.mnist = false;
     else if (a === '--no-torch') o.torch = false;
+    else if (a === '--only' || a.startsWith('--only=')) o.only = (a === '--only' ? (argv[++i] ?? '') : a.slice('--only='.length)).split(',').filter((s) => s !== '');
     else if (a === '--help' || a === '-h') return 'help';
     else throw new Error(`bench: unknown argument ${JSON.stringify(a)}\n${USAGE}`);
   }
@@ -49,7 +54,11 @@ export async function main(argv: readonly string[]): Promise<void> {
   const o = parseArgs(argv);
   if (o === 'help') return void console.log(USAGE);
   log(`losslab bench${o.quick ? ' (quick)' : ''}: generating the data (seeded)...`);
-  const workloads = buildWorkloads(benchConfig(o));
+  const wanted = (id: string) => o.only === null || o.only.some((prefix) => id.startsWith(prefix));
+  // MNIST is only loaded when wanted; the quick run (the test suite's) keeps the triplet and GIoU workloads out unless named
+  const config = benchConfig({ ...o, mnist: o.mnist && (wanted('mnist-epoch') || wanted('mnist-full')), multi: !o.quick || o.only !== null });
+  const workloads = buildWorkloads(config).filter((w) => wanted(w.id));
+  if (workloads.length === 0) throw new Error(`bench: --only ${o.only?.join(',')} matches no workload\n${USAGE}`);
   const reps = (w: Workload, s: SystemName): Repetitions => repetitions(w, s, o.quick);
   const notes: string[] = [];
   const copyMs = copyReference(workloads, o.quick);
@@ -131,7 +140,8 @@ function sourceRevision(): string | null {
 
 /** Logs a result's median as it comes in (the runs take minutes at full size). */
 function tap(r: Result): Result {
-  log(`  ${r.system.padEnd(9)} ${r.workload.padEnd(22)} ${r.timing.medianMs.toFixed(2).padStart(10)} ms${r.estimated ? ' (estimated)' : ''}`);
+  if (r.missing) log(`  ${r.system.padEnd(9)} ${r.workload.padEnd(22)} ${'—'.padStart(10)}    (${r.missing})`);
+  else log(`  ${r.system.padEnd(9)} ${r.workload.padEnd(22)} ${r.timing.medianMs.toFixed(2).padStart(10)} ms${r.estimated ? ' (estimated)' : ''}`);
   return r;
 }
 
@@ -139,6 +149,8 @@ function copyInputs(w: Workload, quick: boolean): number {
   const r = { warmup: 1, reps: quick ? 3 : 11 };
   if (isElementwise(w)) return copyTime([w.x, w.y], r);
   if (w.kind === 'softmax-ce') return copyTime([w.logits, w.labels], r);
+  if (w.kind === 'triplet') return copyTime([w.anchor, w.positive, w.negative], r);
+  if (w.kind === 'giou') return copyTime([w.boxes1, w.boxes2], r);
   // one pass over the training images (and labels) per epoch
   return copyTime([w.data.train.images, w.data.train.labels], r) * w.epochs;
 }

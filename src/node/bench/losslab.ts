@@ -1,5 +1,7 @@
 import { binaryCrossEntropy } from '../../core/losses/binaryCrossEntropy';
 import { crossEntropy } from '../../core/losses/crossEntropy';
+import { generalizedBoxIouLoss } from '../../core/losses/generalizedBoxIouLoss';
+import { tripletMarginLoss } from '../../core/losses/tripletMarginLoss';
 import { mse } from '../../core/losses/mse';
 import type { Loss, ReductionOptions } from '../../core/losses/defineLoss';
 import type { Values } from '../../core/tensor/types';
@@ -7,7 +9,7 @@ import { gatherRows } from '../../core/training/batches';
 import { Linear } from '../../core/training/linear';
 import { SGD } from '../../core/training/sgd';
 import { measure, type Repetitions, type Result } from './measure';
-import { isElementwise, type ElementwiseWorkload, type MnistData, type MnistWorkload, type SoftmaxWorkload, type Workload } from './workloads';
+import { isElementwise, type BoxWorkload, type ElementwiseWorkload, type MnistData, type MnistWorkload, type SoftmaxWorkload, type TripletWorkload, type Workload } from './workloads';
 
 /**
  * losslab on the typed-array path: `{ data, shape }` tensors over the float32 inputs and a
@@ -16,6 +18,8 @@ import { isElementwise, type ElementwiseWorkload, type MnistData, type MnistWork
 export function benchLosslab(w: Workload, reps: Repetitions): Result {
   if (isElementwise(w)) return elementwise(w, reps);
   if (w.kind === 'softmax-ce') return softmax(w, reps);
+  if (w.kind === 'triplet') return triplet(w, reps);
+  if (w.kind === 'giou') return giou(w, reps);
   return mnist(w, reps);
 }
 
@@ -32,6 +36,22 @@ function softmax(w: SoftmaxWorkload, reps: Repetitions): Result {
   const input = { data: w.logits, shape: [w.rows, w.cols] };
   const options = { out: new Float32Array(w.elements) };
   const { timing, last } = measure(() => crossEntropy.valueAndGrad(input, w.labels, options).value as number, reps);
+  return { workload: w.id, system: 'losslab', timing, value: last };
+}
+
+function triplet(w: TripletWorkload, reps: Repetitions): Result {
+  const shape = [w.rows, w.cols];
+  const [a, p, n] = [{ data: w.anchor, shape }, { data: w.positive, shape }, { data: w.negative, shape }] as const;
+  const options = { out: [0, 1, 2].map(() => new Float32Array(w.rows * w.cols)) };
+  const { timing, last } = measure(() => tripletMarginLoss.valueAndGrad(a, p, n, options).value as number, reps);
+  return { workload: w.id, system: 'losslab', timing, value: last };
+}
+
+function giou(w: BoxWorkload, reps: Repetitions): Result {
+  const b1 = { data: w.boxes1, shape: [w.rows, 4] };
+  const b2 = { data: w.boxes2, shape: [w.rows, 4] };
+  const options = { out: new Float32Array(4 * w.rows) };
+  const { timing, last } = measure(() => generalizedBoxIouLoss.valueAndGrad(b1, b2, options).value as number, reps);
   return { workload: w.id, system: 'losslab', timing, value: last };
 }
 

@@ -64,4 +64,6 @@ export interface Result {
   accuracy?: number | null;
   /** The time is extrapolated, not measured; says from what. */
   estimated?: string;
+  /** The system has no such loss: nothing was run (the table shows '—'); says which. */
+  missing?: string;
 }

@@ -37,6 +37,11 @@ export function benchTorch(workloads: readonly Workload[], reps: (w: Workload) =
       if (w.kind === 'softmax-ce') {
         return { ...base, rows: w.rows, cols: w.cols, logits: file(`${w.id}.logits.f32`, w.logits), labels: file(`${w.id}.labels.i32`, w.labels) };
       }
+      if (w.kind === 'triplet') {
+        const [anchor, positive, negative] = [w.anchor, w.positive, w.negative].map((a, k) => file(`${w.id}.${k}.f32`, a));
+        return { ...base, rows: w.rows, cols: w.cols, anchor, positive, negative };
+      }
+      if (w.kind === 'giou') return { ...base, rows: w.rows, boxes1: file(`${w.id}.boxes1.f32`, w.boxes1), boxes2: file(`${w.id}.boxes2.f32`, w.boxes2) };
       const d = w.data;
       if (!written.has(d)) {
         written.add(d);

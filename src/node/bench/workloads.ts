@@ -6,7 +6,7 @@ import type { Repetitions } from './measure';
 export const SYSTEMS = ['losslab', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-export type WorkloadKind = 'mse' | 'bce' | 'softmax-ce' | 'mnist-epoch' | 'mnist-full';
+export type WorkloadKind = 'mse' | 'bce' | 'softmax-ce' | 'mnist-epoch' | 'mnist-full' | 'triplet' | 'giou';
 
 /** Value + gradient of an elementwise loss over `size` float32 elements. */
 export interface ElementwiseWorkload {
@@ -62,7 +62,35 @@ export interface MnistWorkload {
   data: MnistData;
 }
 
-export type Workload = ElementwiseWorkload | SoftmaxWorkload | MnistWorkload;
+/** Value + the three gradients of the triplet margin loss (margin 1, p 2, eps 1e-6), mean over rows. */
+export interface TripletWorkload {
+  kind: 'triplet';
+  id: string;
+  label: string;
+  elements: number;
+  rows: number;
+  cols: number;
+  /** Anchor ~ N(0, 1); positive = anchor + N(0, 1), negative = anchor + 1.05 N(0, 1): about half the rows inside the margin. */
+  anchor: Float32Array;
+  positive: Float32Array;
+  negative: Float32Array;
+  reference: number;
+}
+
+/** Value + d/d boxes1 of torchvision's generalized IoU loss (eps 1e-7), mean over `[rows, 4]` boxes. */
+export interface BoxWorkload {
+  kind: 'giou';
+  id: string;
+  label: string;
+  elements: number;
+  rows: number;
+  /** x1, y1 ~ U(0, 100), sides ~ U(1, 20); boxes2 shifted by U(-5, 5) and scaled by U(0.7, 1.4) (some do not overlap). */
+  boxes1: Float32Array;
+  boxes2: Float32Array;
+  reference: number;
+}
+
+export type Workload = ElementwiseWorkload | SoftmaxWorkload | MnistWorkload | TripletWorkload | BoxWorkload;
 
 export function isElementwise(w: Workload): w is ElementwiseWorkload {
   return w.kind === 'mse' || w.kind === 'bce';
@@ -75,12 +103,14 @@ export interface BenchConfig {
   mnist: { train: number; test: number; epochs: number } | null;
   /** Run the `mnist-full` workload (all epochs and the test accuracy). */
   mnistFull: boolean;
+  /** The losses of several arguments: triplet margin `[rows, cols]` and GIoU over `boxes`; null to skip them. */
+  multi: { triplet: { rows: number; cols: number }; boxes: number } | null;
 }
 
 export const SEED = 20240611;
 
 /** The issue's sizes, or small ones for `--quick` (the test suite). */
-export function benchConfig(o: { quick: boolean; mnist: boolean; mnistFull: boolean }): BenchConfig {
+export function benchConfig(o: { quick: boolean; mnist: boolean; mnistFull: boolean; multi?: boolean }): BenchConfig {
   const mnist = !o.mnist ? null : o.quick ? { train: 128, test: 256, epochs: 2 } : { train: 60000, test: 10000, epochs: 10 };
   return {
     quick: o.quick,
@@ -88,6 +118,7 @@ export function benchConfig(o: { quick: boolean; mnist: boolean; mnistFull: bool
     softmax: o.quick ? { rows: 64, cols: 100 } : { rows: 4096, cols: 1000 },
     mnist,
     mnistFull: o.mnistFull && mnist !== null,
+    multi: o.multi === false ? null : o.quick ? { triplet: { rows: 64, cols: 16 }, boxes: 1000 } : { triplet: { rows: 4096, cols: 128 }, boxes: 1e5 },
   };
 }
 
@@ -116,6 +147,10 @@ export function buildWorkloads(config: BenchConfig): Workload[] {
   for (const n of config.elementwiseSizes) out.push(mseWorkload(n));
   for (const n of config.elementwiseSizes) out.push(bceWorkload(n));
   out.push(softmaxWorkload(config.softmax.rows, config.softmax.cols));
+  if (config.multi) {
+    out.push(tripletWorkload(config.multi.triplet.rows, config.multi.triplet.cols));
+    out.push(boxWorkload(config.multi.boxes));
+  }
   if (config.mnist) {
     const data = mnistData(config.mnist.train, config.mnist.test, config.mnist.epochs);
     const n = data.train.count;
@@ -174,6 +209,57 @@ function softmaxWorkload(rows: number, cols: number): SoftmaxWorkload {
   }
   const id = `softmax-ce-${rows}x${cols}`;
   return { kind: 'softmax-ce', id, label: `softmax CE [${rows} x ${cols}]`, elements: rows * cols, rows, cols, logits, labels, reference: sum.value() / rows };
+}
+
+function tripletWorkload(rows: number, cols: number): TripletWorkload {
+  const rng = new Random(SEED + rows * cols + 11);
+  const n = rows * cols;
+  const anchor = new Float32Array(n);
+  const positive = new Float32Array(n);
+  const negative = new Float32Array(n);
+  for (let i = 0; i < n; i++) anchor[i] = rng.normal();
+  for (let i = 0; i < n; i++) positive[i] = anchor[i]! + rng.normal();
+  for (let i = 0; i < n; i++) negative[i] = anchor[i]! + 1.05 * rng.normal();
+  // l_r = max(0, 1 + ||a - p + eps|| - ||a - n + eps||), the squares and the rows compensated
+  const distance = (x: Float32Array, y: Float32Array, o: number) => {
+    const s = new CompensatedSum();
+    for (let j = o; j < o + cols; j++) s.add((x[j]! - y[j]! + 1e-6) ** 2);
+    return Math.sqrt(s.value());
+  };
+  const sum = new CompensatedSum();
+  for (let r = 0; r < rows; r++) sum.add(Math.max(0, 1 + distance(anchor, positive, r * cols) - distance(anchor, negative, r * cols)));
+  const id = `triplet-${rows}x${cols}`;
+  return { kind: 'triplet', id, label: `triplet margin [${rows} x ${cols}]`, elements: 3 * n, rows, cols, anchor, positive, negative, reference: sum.value() / rows };
+}
+
+function boxWorkload(rows: number): BoxWorkload {
+  const rng = new Random(SEED + rows + 13);
+  const boxes1 = new Float32Array(4 * rows);
+  const boxes2 = new Float32Array(4 * rows);
+  for (let r = 0; r < rows; r++) {
+    const x = rng.uniform(0, 100);
+    const y = rng.uniform(0, 100);
+    const w = rng.uniform(1, 20);
+    const h = rng.uniform(1, 20);
+    boxes1.set([x, y, x + w, y + h], 4 * r);
+    const gx = x + rng.uniform(-5, 5);
+    const gy = y + rng.uniform(-5, 5);
+    boxes2.set([gx, gy, gx + w * rng.uniform(0.7, 1.4), gy + h * rng.uniform(0.7, 1.4)], 4 * r);
+  }
+  // torchvision's 1 - I/(U + eps) + (C - U)/(C + eps) in float64 on the float32 boxes, rows compensated
+  const sum = new CompensatedSum();
+  for (let o = 0; o < boxes1.length; o += 4) {
+    const [x1, y1, x2, y2] = [boxes1[o]!, boxes1[o + 1]!, boxes1[o + 2]!, boxes1[o + 3]!];
+    const [gx1, gy1, gx2, gy2] = [boxes2[o]!, boxes2[o + 1]!, boxes2[o + 2]!, boxes2[o + 3]!];
+    const iw = Math.min(x2, gx2) - Math.max(x1, gx1);
+    const ih = Math.min(y2, gy2) - Math.max(y1, gy1);
+    const inter = iw > 0 && ih > 0 ? iw * ih : 0;
+    const union = (x2 - x1) * (y2 - y1) + (gx2 - gx1) * (gy2 - gy1) - inter;
+    const c = (Math.max(x2, gx2) - Math.min(x1, gx1)) * (Math.max(y2, gy2) - Math.min(y1, gy1));
+    sum.add(1 - inter / (union + 1e-7) + (c - union) / (c + 1e-7));
+  }
+  const id = `giou-${sizeLabel(rows)}`;
+  return { kind: 'giou', id, label: `GIoU ${sizeLabel(rows)} boxes`, elements: 4 * rows, rows, boxes1, boxes2, reference: sum.value() / rows };
 }
 
 function mnistData(trainCount: number, testCount: number, epochs: number): MnistData {

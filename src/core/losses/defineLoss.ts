@@ -45,6 +45,10 @@ export interface Loss<T, O extends ReductionOptions<string>, D = Readonly<Record
   readonly lossName: string;
   /** Each option's default, e.g. `crossEntropy.defaults.ignoreIndex` is -100. */
   readonly defaults: D;
+  /** The positional arguments' names, `['input', 'target']`. */
+  readonly args: readonly string[];
+  /** The arguments `grad` differentiates with respect to, `['input']`. */
+  readonly gradientArgs: readonly string[];
 }
 
 /** What a loss's implementation file provides; see any file in `losses/`. */
@@ -82,6 +86,10 @@ export interface MultiLoss<A extends readonly unknown[], O extends ReductionOpti
   valueAndGrad(...args: [...A, (O & { out?: G extends readonly unknown[] ? FloatArray[] : FloatArray })?]): ValueAndGrad<G>;
   readonly lossName: string;
   readonly defaults: D;
+  /** The positional arguments' names, in order. */
+  readonly args: readonly string[];
+  /** The arguments `grad` differentiates with respect to, in order. */
+  readonly gradientArgs: readonly string[];
 }
 
 /** What a loss of several arguments provides: `defineLoss`'s definition over an argument list. */
@@ -191,7 +199,8 @@ export function defineMultiLoss<A extends readonly unknown[], G, S extends Optio
   const grad = (...all: unknown[]) => run(all, false).grad;
   const valueAndGrad = (...all: unknown[]) => run(all, true);
   Object.defineProperty(f, 'name', { value: fn });
-  return Object.assign(f, { grad, valueAndGrad, lossName: fn, defaults: defaultsOf(def.options) }) as unknown as MultiLoss<A, OptionsOf<S> & ReductionOptions<string>, G, Defaults<S>>;
+  const facts = { lossName: fn, defaults: defaultsOf(def.options), args: Object.freeze(def.args.slice()), gradientArgs: Object.freeze(def.differentiable.map((i) => def.args[i]!)) };
+  return Object.assign(f, { grad, valueAndGrad }, facts) as unknown as MultiLoss<A, OptionsOf<S> & ReductionOptions<string>, G, Defaults<S>>;
 }
 
 /** Builds the public function of a loss `f(input, target, options?)` from its definition. */

@@ -47,10 +47,10 @@ export interface ApiPage {
   mdx: string;
 }
 
-/** Each loss's option defaults as the package reports them at run time (`f.defaults`), by loss name. */
-export type OptionDefaults = Record<string, Readonly<Record<string, unknown>>>;
+/** What each loss reports of itself at run time (`f.defaults`, `f.args`, `f.gradientArgs`), by loss name. */
+export type LossFacts = Record<string, { defaults: Readonly<Record<string, unknown>>; args: readonly string[]; gradientArgs: readonly string[] }>;
 
-export function renderApi(project: Reflection, defaults: OptionDefaults = {}): ApiPage[] {
+export function renderApi(project: Reflection, facts: LossFacts = {}): ApiPage[] {
   const byId = new Map<number, Reflection>();
   const walk = (r: Reflection) => {
     byId.set(r.id, r);
@@ -63,7 +63,8 @@ export function renderApi(project: Reflection, defaults: OptionDefaults = {}): A
   const optionTypes = new Map(exports.filter((r) => r.kind === KIND.interface && r.name.endsWith('Options')).map((r) => [r.name, r]));
   const pages = losses.map((loss, k) => {
     const options = optionTypes.get(`${loss.name[0]!.toUpperCase()}${loss.name.slice(1)}Options`);
-    return { file: `${loss.name}.mdx`, mdx: lossPage(loss, k + 1, options, defaults[loss.name] ?? {}, names) };
+    const known = facts[loss.name] ?? { defaults: {}, args: ['input', 'target'], gradientArgs: ['input'] };
+    return { file: `${loss.name}.mdx`, mdx: lossPage(loss, k + 1, options, known, names) };
   });
   const helpers = exports.filter((r) => r.kind === KIND.function || r.kind === KIND.class || (r.kind === KIND.variable && !isLoss(r)));
   if (helpers.length) pages.push({ file: 'helpers.mdx', mdx: helpersPage(helpers, losses.length + 1, names) });
@@ -71,18 +72,20 @@ export function renderApi(project: Reflection, defaults: OptionDefaults = {}): A
 }
 
 function isLoss(r: Reflection): boolean {
-  return r.kind === KIND.variable && r.type?.type === 'reference' && r.type.name === 'Loss';
+  return r.kind === KIND.variable && r.type?.type === 'reference' && (r.type.name === 'Loss' || r.type.name === 'MultiLoss');
 }
 
-function lossPage(loss: Reflection, position: number, options: Reflection | undefined, defaults: Readonly<Record<string, unknown>>, names: Set<string>): string {
+/** The usage lines: the call, and what `grad` returns (one gradient, or one per differentiable argument). */
+function usage(name: string, args: readonly string[], gradientArgs: readonly string[]): string {
+  const call = `${args.join(', ')}, options?`;
+  const grads = gradientArgs.length === 1 ? `d loss / d ${gradientArgs[0]}, shaped like ${gradientArgs[0]}` : `[${gradientArgs.map((a) => `d loss / d ${a}`).join(', ')}], each shaped like its argument`;
+  return `import { ${name} } from 'losslab';\n\n${name}(${call}) // the loss\n${name}.grad(${call}) // ${grads}`;
+}
+
+function lossPage(loss: Reflection, position: number, options: Reflection | undefined, facts: LossFacts[string], names: Set<string>): string {
   const summary = commentText(loss.comment, names);
-  const parts = [
-    frontMatter(loss.name, loss.name, firstSentence(summary), position),
-    `# \`${loss.name}\``,
-    '```ts\n' + `import { ${loss.name} } from 'losslab';\n\n${loss.name}(input, target, options?) // the loss\n${loss.name}.grad(input, target, options?) // d loss / d input, shaped like input` + '\n```',
-    escapeMarkdown(summary),
-  ];
-  const table = optionsTable(options, defaults, names);
+  const parts = [frontMatter(loss.name, loss.name, firstSentence(summary), position), `# \`${loss.name}\``, fence(usage(loss.name, facts.args, facts.gradientArgs), 'ts'), escapeMarkdown(summary)];
+  const table = optionsTable(options, facts.defaults, names);
   if (table) parts.push('## Options', table);
   parts.push(...examples(loss.comment));
   parts.push(sourceLine(loss));

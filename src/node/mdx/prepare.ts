@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import * as losslab from '../../index';
 import { buildAccuracyPage } from '../accuracy/index';
-import { renderApi, type OptionDefaults, type Reflection } from './api';
+import { renderApi, type LossFacts, type Reflection } from './api';
 import { convertNotebook, NotebookError, parseNotebook } from './notebook';
 import { readChecks, reproductionPage, reproductionRows } from './reproduction';
 import { compileMdx } from './validate';
@@ -71,11 +71,11 @@ export async function prepareDocs(options: PrepareOptions): Promise<PrepareSumma
   return { reference, notebooks, checks: checks.length, accuracy: { cases: accuracy.cases, failing: accuracy.failing } };
 }
 
-/** Every exported loss's `defaults`, read from the package itself. */
-function lossDefaults(): OptionDefaults {
-  const out: OptionDefaults = {};
+/** What every exported loss reports of itself (defaults, argument names), read from the package. */
+function lossFacts(): LossFacts {
+  const out: LossFacts = {};
   for (const [name, value] of Object.entries(losslab)) {
-    if (typeof value === 'function' && 'defaults' in value) out[name] = (value as { defaults: Readonly<Record<string, unknown>> }).defaults;
+    if (typeof value === 'function' && 'defaults' in value && 'args' in value) out[name] = value as unknown as LossFacts[string];
   }
   return out;
 }
@@ -94,7 +94,7 @@ async function writeReference(root: string, dir: string): Promise<string[]> {
   const project = JSON.parse(readFileSync(json, 'utf8')) as Reflection;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const pages = renderApi(project, lossDefaults());
+  const pages = renderApi(project, lossFacts());
   for (const p of pages) {
     await compileOrFail(p.mdx, `the reference page ${p.file}`);
     writeFileSync(join(dir, p.file), p.mdx);

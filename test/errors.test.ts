@@ -40,7 +40,7 @@ describe('errors name the function, the argument, the expectation and what came'
     expectError(() => klDivergence([0.5, 0.5], [0.2, 0.3, 0.5]), 'klDivergence: target must be of shape [2] like input, got shape [3]');
     expectError(() => hinge([[1, 2]], [[1, -1], [1, 1]]), 'hinge: target must be of shape [1,2] like input, got shape [2,2]');
     expectError(() => crossEntropy([[1, 2], [3, 4]], [0]), 'crossEntropy: target must be 2 class indices, one per sample, got 1');
-    expectError(() => binaryCrossEntropyWithLogits([1, 2], [1, 0], { weight: [1, 1, 1] }), 'binaryCrossEntropyWithLogits: options.weight must be of shape [2] like input, got shape [3]');
+    expectError(() => binaryCrossEntropyWithLogits([1, 2], [1, 0], { weight: [1, 1, 1] }), "binaryCrossEntropyWithLogits: options.weight must be a number or of a shape broadcastable to input shape [2] (at most its rank; each axis, aligned from the last, the input's size or 1), got shape [3]");
   });
 
   it('a class index out of range', () => {

@@ -175,3 +175,14 @@ export function optionalValues(rule: NumberRule = {}): Validator<Flat | undefine
     return flat;
   });
 }
+
+/**
+ * A numeric option given as a number or as values of any shape (read flat), such as BCE's
+ * `weight` and `posWeight`: the loss broadcasts it against the input. Each value obeys `rule`.
+ */
+export function optionalNumberOrValues(rule: NumberRule = {}): Validator<number | Flat | undefined, number | Values> {
+  const values = optionalValues(rule);
+  return customOption<number | Flat | undefined, number | Values>(undefined, (fn, name, value) =>
+    typeof value === 'number' ? checkNumber(fn, name, value, rule) : values(fn, name, value),
+  );
+}

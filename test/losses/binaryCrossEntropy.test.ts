@@ -28,7 +28,7 @@ describe('binaryCrossEntropy', () => {
     expectClose(binaryCrossEntropy([0.6], [0.25]), -(0.25 * Math.log(0.6) + 0.75 * Math.log(0.4)));
   });
 
-  it('scales each element by an elementwise weight of the input shape, still dividing the mean by n', () => {
+  it('scales each element by an elementwise weight, still dividing the mean by n', () => {
     const loss = binaryCrossEntropy([[0.9, 0.2]], [[1, 0]], { weight: [[2, 0.5]] });
     expectClose(loss, (-2 * Math.log(0.9) - 0.5 * Math.log(0.8)) / 2);
   });
@@ -51,7 +51,7 @@ describe('binaryCrossEntropy', () => {
     expect(() => binaryCrossEntropy([0.5, 1.5], [1, 0])).toThrow('binaryCrossEntropy: input[1] must be a probability in [0, 1], got 1.5');
     expect(() => binaryCrossEntropy([0.5, 0.5], [1, 2])).toThrow('binaryCrossEntropy: target[1] must be a probability in [0, 1], got 2');
     expect(() => binaryCrossEntropy([0.5, 0.5], [1, 0], { weight: [1, 2, 3] })).toThrow(
-      'binaryCrossEntropy: options.weight must be of shape [2] like input, got shape [3]',
+      "binaryCrossEntropy: options.weight must be a number or of a shape broadcastable to input shape [2] (at most its rank; each axis, aligned from the last, the input's size or 1), got shape [3]",
     );
     expect(() => binaryCrossEntropy([0.5], [1], { weight: [-1] })).toThrow('binaryCrossEntropy: options.weight[0] must be a finite number >= 0, got -1');
     expect(() => binaryCrossEntropy([0.5], [1], { posWeight: [2] } as object)).toThrow(

@@ -40,13 +40,13 @@ describe('binaryCrossEntropyWithLogits', () => {
     expectClose(g, [[3 * 0.5 - 3, 4 * ((1 + 0.5) * sig(1) - 2 * 0.5)]]);
   });
 
-  it('rejects a posWeight not matching the last dimension and targets outside [0, 1]', () => {
+  it('rejects a posWeight not broadcastable to the input and targets outside [0, 1]', () => {
     expect(() => binaryCrossEntropyWithLogits([[0, 0]], [[1, 0]], { posWeight: [1, 2, 3] })).toThrow(
-      "binaryCrossEntropyWithLogits: options.posWeight must be 2 values, one per entry of the input's last dimension, got 3",
+      "binaryCrossEntropyWithLogits: options.posWeight must be a number or of a shape broadcastable to input shape [1,2] (at most its rank; each axis, aligned from the last, the input's size or 1), got shape [3]",
     );
     expect(() => binaryCrossEntropyWithLogits([0], [-1])).toThrow('binaryCrossEntropyWithLogits: target[0] must be a probability in [0, 1], got -1');
     expect(() => binaryCrossEntropyWithLogits([0, 1], [1, 0], { weight: [[1, 1]] })).toThrow(
-      'binaryCrossEntropyWithLogits: options.weight must be of shape [2] like input, got shape [1,2]',
+      "binaryCrossEntropyWithLogits: options.weight must be a number or of a shape broadcastable to input shape [2] (at most its rank; each axis, aligned from the last, the input's size or 1), got shape [1,2]",
     );
   });
 });

@@ -1,17 +1,16 @@
 import * as logModule from '../math/fastLog';
 import { WASM_WORK_AT, wasmKernels, type WasmKernels } from '../math/wasmKernels';
 import { reserveWasmMemory } from '../math/wasmModule';
-import { numberOption, optionalValues, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
-import type { FloatArray, Values } from '../tensor/types';
+import { numberOption, optionalNumberOrValues, reduction, type OptionsOf } from '../options';
+import type { FloatArray } from '../tensor/types';
 import { assertBinaryPair, readBinaryPair } from './binaryPair';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { BLOCK, elementwiseLoss, kernel, type Elements, type FastBlock } from './elementwise';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
-  /** Elementwise rescaling weights `w_i`, of the input's shape (default all 1). */
-  weight: optionalValues({ min: 0 }),
+  /** Rescaling weights `w_i`: a number, or values broadcastable to the input's shape (default 1). */
+  weight: optionalNumberOrValues({ min: 0 }),
   /** s in [0, 1]: targets become t (1 - s) + s / 2, as Keras (default 0). */
   labelSmoothing: numberOption(0, { min: 0, max: 1 }),
 };
@@ -40,143 +39,44 @@ const MIN_NORMAL = logModule.MIN_NORMAL;
  *
  * - `reduction`: `'mean'` (default) $\frac1n\sum\ell_i$ (over all elements, weights included
  *   but not divided by), `'sum'` $\sum\ell_i$, `'none'` the $\ell_i$.
- * - Options: `weight` $w$, same shape as `input` (default all 1; no broadcasting);
+ * - Options: `weight` $w$ (default 1): a number, or values of a shape broadcastable to the
+ *   input's as PyTorch broadcasts it (`[C]` against `[N, C]`, `[N, 1]`, the full shape ...);
  *   `labelSmoothing` $s$ (default 0).
- * - Shapes: `input` (probabilities in [0, 1]), `target` (in [0, 1]) and `weight`: any equal shape.
+ * - Shapes: `input` (probabilities in [0, 1]) and `target` (in [0, 1]): any equal shape.
  * - Gradient (PyTorch's backward): $\partial\ell_i/\partial p_i = w_i (p_i - t_i) / \max(p_i(1 - p_i), 10^{-12})$,
- *   over $n$ for `'mean'`.
+ *   over $n$ for `'mean'`; the floor keeps it finite for $p$ = 0, 1 or denormal.
+ * - Accuracy: $\log(1 - p)$ is the log of the exact $1 - p$ (see logLikelihood); no terms of
+ *   opposite signs are added, so each $\ell_i$ is within a few ulps.
  * - PyTorch: `F.binary_cross_entropy(input, target, weight)`; Keras: `BinaryCrossentropy(label_smoothing)`
  *   (which clips $p$ to $[10^{-7}, 1 - 10^{-7}]$ instead of clamping the log).
  *
  * @example
  * binaryCrossEntropy([0.9, 0.2], [1, 0]) // 0.16425203348601802
  * binaryCrossEntropy.grad([0.5], [1]) // [-2]
+ * binaryCrossEntropy([[0.9, 0.2], [0.6, 0.3]], [[1, 0], [1, 1]], { weight: [2, 1] }) // 0.6648721586219449
  */
-export const binaryCrossEntropy = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
+export const binaryCrossEntropy = elementwiseLoss({
   name: 'binaryCrossEntropy',
   options: spec,
-  prepare,
-  value(c) {
-    const { x, t, w } = c;
-    const items = c.reduction === 'none' ? new Float64Array(c.size) : null;
-    const total = x instanceof Float32Array && t instanceof Float32Array && !w && !items ? bceF32(x, t, null, 0) : bceAny(x, t, w, null, items, 0);
-    return reduce('binaryCrossEntropy', c.reduction, checked(c, total), c.size, items);
+  // ℓ = -h(p, y), NaN outside [0, 1] (so the kernel's total reports it); with label smoothing
+  // b = s, ℓ = (1 - s) ℓ(p, y) + (s/2) (ℓ(p, 1) + ℓ(p, 0)) (see readBinaryPair). The gradient
+  // d/dp -[t log p + (1-t) log(1-p)] = (p - t) / (p (1 - p)), the denominator floored as
+  // PyTorch does, with p - t = (1 - s)(p - y) + s (p - 1/2).
+  kernel: kernel({
+    term(p, y, _a, s) {
+      if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) return NaN;
+      const h = logLikelihood(p, y);
+      return s === 0 ? -h : -((1 - s) * h + 0.5 * s * (logLikelihood(p, 1) + logLikelihood(p, 0)));
+    },
+    slope: (p, y, _a, s, c) => (c * (s === 0 ? p - y : (1 - s) * (p - y) + s * (p - 0.5))) / gradDenominator(p),
+  }),
+  prepare(input, target, o) {
+    const pair = readBinaryPair('binaryCrossEntropy', input, target, { probabilities: true, weight: o.weight, deferChecks: true });
+    return { ...pair, q: null, a: 0, b: o.labelSmoothing, reduction: o.reduction, count: pair.size };
   },
-  // d/dp -[t log p + (1-t) log(1-p)] = (p - t) / (p (1 - p)); the denominator floored as PyTorch does.
-  grad(c, out) {
-    const { x, t, w, size } = c;
-    const s = gradScale('binaryCrossEntropy', c.reduction, size);
-    let bad = 0;
-    for (let i = 0; i < size; i++) {
-      const p = x[i]!;
-      const y = t[i]!;
-      if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) bad++;
-      out[i] = (s * (w ? w[i]! : 1) * (p - y)) / Math.max(p * (1 - p), GRAD_EPSILON);
-    }
-    checked(c, bad > 0 ? NaN : 0);
-  },
-  // Value and gradient in one pass; the all-float32 unweighted case has its own loop.
-  valueAndGrad(c, out) {
-    const { x, t, w, reduction } = c;
-    const s = gradScale('binaryCrossEntropy', reduction, c.size);
-    const items = reduction === 'none' ? new Float64Array(c.size) : null;
-    const total =
-      x instanceof Float32Array && t instanceof Float32Array && out instanceof Float32Array && !w && !items
-        ? bceF32(x, t, out, s)
-        : bceAny(x, t, w, out, items, s);
-    return reduce('binaryCrossEntropy', reduction, checked(c, total), c.size, items);
-  },
+  diagnose: (c) => assertBinaryPair('binaryCrossEntropy', c, true),
+  fast: wasmBlocks,
 });
-
-type Prepared = ReturnType<typeof prepare>;
-
-/** The kernels return NaN when an element is NaN or outside [0, 1]; this then throws the checks' message. */
-function checked(c: Prepared, total: number): number {
-  if (total !== total) assertBinaryPair('binaryCrossEntropy', c, true);
-  return total;
-}
-
-// Per element: the loss -w h with h = logLikelihood(p, t), and the gradient s w (p - t) / max(p (1 - p), eps).
-// Out-of-range or NaN elements are counted (bad) and turn the total into NaN.
-function bceAny(x: FloatArray, t: FloatArray, w: FloatArray | null, out: FloatArray | null, items: Float64Array | null, s: number): number {
-  let total = 0;
-  let bad = 0;
-  for (let i = 0; i < x.length; i++) {
-    const p = x[i]!;
-    const y = t[i]!;
-    if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) bad++;
-    const wi = w ? w[i]! : 1;
-    const loss = -wi * logLikelihood(p, y);
-    total += loss;
-    if (items) items[i] = loss;
-    if (out) out[i] = (s * wi * (p - y)) / gradDenominator(p);
-  }
-  return bad > 0 ? NaN : total;
-}
-
-// bceAny for float32 arrays, w = 1 and no items (the gradient optional): a separate copy keeps
-// V8's loads monomorphic, and the loss is summed in two accumulators, the even elements' and the
-// odd ones', as the WebAssembly SIMD kernel bceF32 (two lanes) does. That kernel takes chunks of
-// hard-target elements and gives the same bits; other chunks, and everything where WebAssembly
-// SIMD is missing, run bceF32Range.
-function bceF32(x: Float32Array, t: Float32Array, out: Float32Array | null, s: number): number {
-  const acc = new Float64Array(3);
-  const k = x.length >= 64 ? wasmKernels() : null;
-  if (k) bceWasm(k, x, t, out, s, acc);
-  else bceF32Range(x, t, out, s, 0, x.length, acc);
-  return acc[2]! > 0 ? NaN : acc[0]! + acc[1]!;
-}
-
-/** Elements [from, to): acc[0] -= the even ones' h, acc[1] -= the odd ones', acc[2] += the bad count. */
-function bceF32Range(x: Float32Array, t: Float32Array, out: Float32Array | null, s: number, from: number, to: number, acc: Float64Array): void {
-  let even = acc[0]!;
-  let odd = acc[1]!;
-  let bad = 0;
-  for (let i = from; i < to; i++) {
-    const p = x[i]!;
-    const y = t[i]!;
-    if (!(p >= 0 && p <= 1 && y >= 0 && y <= 1)) bad++;
-    const h = logLikelihood(p, y);
-    if ((i & 1) === 0) even -= h;
-    else odd -= h;
-    if (out) out[i] = (s * (p - y)) / gradDenominator(p);
-  }
-  acc[0] = even;
-  acc[1] = odd;
-  acc[2] = acc[2]! + bad;
-}
-
-/** bceF32 through the kernel, in even-sized chunks copied into its memory. */
-function bceWasm(k: WasmKernels, x: Float32Array, t: Float32Array, out: Float32Array | null, s: number, acc: Float64Array): void {
-  const n = x.length;
-  const chunk = 8192;
-  const pAt = WASM_WORK_AT;
-  const yAt = pAt + 4 * chunk;
-  const oAt = yAt + 4 * chunk;
-  const accAt = oAt + 4 * chunk;
-  reserveWasmMemory(k, accAt + 16);
-  const buffer = k.memory.buffer;
-  const pw = new Float32Array(buffer, pAt, chunk);
-  const yw = new Float32Array(buffer, yAt, chunk);
-  const ow = new Float32Array(buffer, oAt, chunk);
-  const aw = new Float64Array(buffer, accAt, 2);
-  for (let i0 = 0; i0 < n; i0 += chunk) {
-    const m = Math.min(chunk, n - i0);
-    const pairs = m >> 1;
-    pw.set(x.subarray(i0, i0 + 2 * pairs));
-    yw.set(t.subarray(i0, i0 + 2 * pairs));
-    aw[0] = acc[0]!;
-    aw[1] = acc[1]!;
-    if (k.bceF32(pAt, yAt, oAt, pairs, s, accAt) === 0) {
-      acc[0] = aw[0]!;
-      acc[1] = aw[1]!;
-      if (out) out.set(2 * pairs === chunk ? ow : ow.subarray(0, 2 * pairs), i0);
-      if (m & 1) bceF32Range(x, t, out, s, i0 + m - 1, i0 + m, acc);
-    } else {
-      bceF32Range(x, t, out, s, i0, i0 + m, acc);
-    }
-  }
-}
 
 /** PyTorch's max(p (1 - p), eps); p (1 - p) >= 0 on [0, 1]. */
 const gradDenominator = (p: number) => {
@@ -204,12 +104,43 @@ function softLogLikelihood(p: number, y: number, q: number, ql: number): number 
   return y * floorLog(fastLogNormal(atLeastNormal(p), 0)) + (1 - y) * floorLog(fastLogNormal(atLeastNormal(q), ql));
 }
 
-// Comparisons rather than Math.max, which V8 compiles with NaN and -0 cases these do not need
-// (a NaN here is an out-of-range element, which makes the kernel throw).
+// Comparisons rather than Math.max, which V8 compiles with NaN and -0 cases these do not need.
 const atLeastNormal = (a: number) => (a < MIN_NORMAL ? MIN_NORMAL : a);
 const floorLog = (h: number) => (h < LOG_FLOOR ? LOG_FLOOR : h);
 
-function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
-  const fn = 'binaryCrossEntropy';
-  return { reduction: o.reduction, ...readBinaryPair(fn, input, target, { probabilities: true, labelSmoothing: o.labelSmoothing, weight: o.weight, deferChecks: true }) };
+/**
+ * The WebAssembly SIMD kernel bceF32 (two f64 lanes, the kernel's loop operation for operation,
+ * the same bits) for the blocks it takes: all-float32 arguments, no weight, no smoothing, no
+ * per-item values, hard targets, even length (it gives up, returning 1, on a soft target or a bad value). Other
+ * blocks run the loop, and so does everything where WebAssembly SIMD is missing.
+ */
+function wasmBlocks(c: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
+  const { x, y } = c;
+  if (!(x instanceof Float32Array && y instanceof Float32Array) || c.w !== null || c.ws !== 1 || c.b !== 0 || items !== null || (out !== null && !(out instanceof Float32Array))) return null;
+  const k = c.size >= 64 ? wasmKernels() : null;
+  return k ? wasmBlock(k, x, y, out, s) : null;
+}
+
+function wasmBlock(k: WasmKernels, x: Float32Array, y: Float32Array, out: Float32Array | null, s: number): FastBlock {
+  const pAt = WASM_WORK_AT;
+  const yAt = pAt + 4 * BLOCK;
+  const oAt = yAt + 4 * BLOCK;
+  const accAt = oAt + 4 * BLOCK;
+  reserveWasmMemory(k, accAt + 16);
+  const buffer = k.memory.buffer;
+  const pw = new Float32Array(buffer, pAt, BLOCK);
+  const yw = new Float32Array(buffer, yAt, BLOCK);
+  const ow = new Float32Array(buffer, oAt, BLOCK);
+  const aw = new Float64Array(buffer, accAt, 2);
+  return (from, to) => {
+    const m = to - from;
+    if (m & 1) return undefined;
+    pw.set(x.subarray(from, to));
+    yw.set(y.subarray(from, to));
+    aw[0] = 0;
+    aw[1] = 0;
+    if (k.bceF32(pAt, yAt, oAt, m >> 1, s, accAt) !== 0) return undefined;
+    if (out) out.set(m === BLOCK ? ow : ow.subarray(0, m), from);
+    return aw[0]! + aw[1]!;
+  };
 }

@@ -1,22 +1,15 @@
-import { fail } from '../errors';
-import * as scalarModule from '../math/scalar';
-import { numberOption, optionalValues, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
-import type { Values } from '../tensor/types';
-import { readBinaryPair } from './binaryPair';
-import { defineLoss, type ReductionOptions } from './defineLoss';
-
-// Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
-// through a getter at each use, which V8 does not inline into a hot loop; these are read once.
-const { softplus, sigmoidScalar } = scalarModule;
+import { numberOption, optionalNumberOrValues, reduction, type OptionsOf } from '../options';
+import { bceLogits } from './bceFromLogits';
+import { broadcastOption, readBinaryPair } from './binaryPair';
+import { elementwiseLoss } from './elementwise';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
   reduction: reduction(),
-  /** Elementwise rescaling weights `w_i`, of the input's shape (default all 1). */
-  weight: optionalValues({ min: 0 }),
-  /** Weights `q_k` of positive targets, one per entry of the input's last dimension (default all 1). */
-  posWeight: optionalVector({ min: 0 }),
+  /** Rescaling weights `w_i`: a number, or values broadcastable to the input's shape (default 1). */
+  weight: optionalNumberOrValues({ min: 0 }),
+  /** Weights `q_i` of positive targets: a number, or values broadcastable to the input's shape, typically `[C]` (default 1). */
+  posWeight: optionalNumberOrValues({ min: 0 }),
   /** s in [0, 1]: targets become t (1 - s) + s / 2, as Keras (default 0). */
   labelSmoothing: numberOption(0, { min: 0, max: 1 }),
 };
@@ -28,71 +21,38 @@ export type BinaryCrossEntropyWithLogitsOptions = OptionsOf<typeof spec>;
  * Binary cross-entropy on logits: sigmoid and binaryCrossEntropy fused, elementwise over any shape.
  * More stable than `binaryCrossEntropy(sigmoid(x), t)`: no log of a rounded probability, no clamp.
  *
- * $$\ell_i = -w_i\left[q_i\, t_i \log\sigma(x_i) + (1 - t_i)\log(1 - \sigma(x_i))\right]$$
+ * $$\ell_i = -w_i\left[q_i\, t_i \log\sigma(x_i) + (1 - t_i)\log(1 - \sigma(x_i))\right]
+ *   = w_i\left[q_i t_i \operatorname{softplus}(-x_i) + (1 - t_i)\operatorname{softplus}(x_i)\right]$$
  *
- * with $q_i$ the `posWeight` of element $i$'s last-axis position and $t_i = y_i(1 - s) + s/2$.
+ * with $t_i = y_i(1 - s) + s/2$, and $\operatorname{softplus}(\pm x) = \max(\pm x, 0) + \operatorname{log1p}(e^{-|x|})$:
+ * two terms >= 0, so no digits cancel (see bceFromLogits.ts); `[-30]` against `[0]` gives
+ * $\operatorname{log1p}(e^{-30})$ to the last bit, where PyTorch's form is 1.3 % off.
  *
  * - `reduction`: `'mean'` (default) over all elements, `'sum'`, `'none'` the $\ell_i$.
- * - Options: `weight` $w$, same shape as `input` (default all 1); `posWeight` $q$, one value per
- *   entry of the last dimension (default all 1; $q > 1$ raises recall); `labelSmoothing` $s$ (default 0).
- *   Neither weight broadcasts otherwise.
- * - Shapes: `input` (logits), `target` (in [0, 1]) and `weight`: any equal shape; `posWeight`: `[shape.at(-1)]`.
- * - Gradient: $\partial\ell_i/\partial x_i = w_i\left[(1 + (q_i - 1)t_i)\,\sigma(x_i) - q_i t_i\right]$,
- *   $= w_i(\sigma(x_i) - t_i)$ without `posWeight`; over $n$ for `'mean'`.
+ * - Options: `weight` $w$ and `posWeight` $q$ (default 1; $q > 1$ raises recall), each a number
+ *   or values broadcast to the input's shape as PyTorch does (at most its rank; each axis, from
+ *   the last, of the input's size or 1): `[C]` against `[N, C]` is one value per class,
+ *   `[N, 1]` one per sample; `labelSmoothing` $s$ (default 0).
+ * - Shapes: `input` (logits) and `target` (in [0, 1]): any equal shape.
+ * - Gradient: $\partial\ell_i/\partial x_i = w_i\left[(1 - t_i)\,\sigma(x_i) - q_i t_i\,\sigma(-x_i)\right]$,
+ *   $= w_i(\sigma(x_i) - t_i)$ without `posWeight`; over $n$ for `'mean'`. $\sigma(\pm x)$ are
+ *   each computed directly, so a confident logit keeps its gradient's digits.
  * - PyTorch: `F.binary_cross_entropy_with_logits(input, target, weight, pos_weight=posWeight)`;
  *   Keras: `BinaryCrossentropy(from_logits=True, label_smoothing)`. Finite for logits of ±1e4.
  *
  * @example
  * binaryCrossEntropyWithLogits([0, 2], [1, 0]) // 1.410037595801459
- * binaryCrossEntropyWithLogits.grad([0], [1], { posWeight: [3] }) // [-1.5]
+ * binaryCrossEntropyWithLogits.grad([0], [1], { posWeight: 3 }) // [-1.5]
+ * binaryCrossEntropyWithLogits([[0, 1], [2, -1]], [[1, 0], [0, 1]], { posWeight: [3, 1], reduction: 'none' }) // [2.0794415416798357, 1.3132616875182228, 2.1269280110429727, 1.3132616875182228]
  */
-export const binaryCrossEntropyWithLogits = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
+export const binaryCrossEntropyWithLogits = elementwiseLoss({
   name: 'binaryCrossEntropyWithLogits',
   options: spec,
-  prepare,
-  // Stable form: log σ(x) = -softplus(-x) and log(1 - σ(x)) = -softplus(x) = -x - softplus(-x), so
-  //   ℓ/w = q t softplus(-x) + (1 - t)(x + softplus(-x)) = (1 - t) x + (1 + (q - 1) t) softplus(-x),
-  // and softplus(-x) = max(-x, 0) + log1p(exp(-|x|)) never overflows. For q = 1 this is
-  //   max(x, 0) - x t + log1p(exp(-|x|)).
-  value(c) {
-    const { x, t, w, size, reduction } = c;
-    const items = reduction === 'none' ? new Float64Array(size) : null;
-    let total = 0;
-    for (let i = 0; i < size; i++) {
-      const xi = x[i]!;
-      const ti = t[i]!;
-      const loss = (w ? w[i]! : 1) * ((1 - ti) * xi + (1 + (posAt(c, i) - 1) * ti) * softplus(-xi));
-      total += loss;
-      if (items) items[i] = loss;
-    }
-    return reduce('binaryCrossEntropyWithLogits', reduction, total, size, items);
-  },
-  // d/dx [(1 - t) x + L softplus(-x)], L = 1 + (q - 1) t, with d softplus(-x)/dx = -σ(-x) = σ(x) - 1:
-  //   (1 - t) + L (σ(x) - 1) = L σ(x) - q t.
-  grad(c, out) {
-    const { x, t, w, size, reduction } = c;
-    const s = gradScale('binaryCrossEntropyWithLogits', reduction, size);
-    for (let i = 0; i < size; i++) {
-      const q = posAt(c, i);
-      const ti = t[i]!;
-      out[i] = s * (w ? w[i]! : 1) * ((1 + (q - 1) * ti) * sigmoidScalar(x[i]!) - q * ti);
-    }
+  kernel: bceLogits,
+  prepare(input, target, o) {
+    const fn = 'binaryCrossEntropyWithLogits';
+    const pair = readBinaryPair(fn, input, target, { probabilities: false, weight: o.weight });
+    const pos = broadcastOption(fn, 'options.posWeight', o.posWeight, pair.shape);
+    return { ...pair, q: pos.data, a: pos.scalar, b: o.labelSmoothing, reduction: o.reduction, count: pair.size };
   },
 });
-
-type Prepared = ReturnType<typeof prepare>;
-
-/** The posWeight of flat element i: entry i mod (last dimension), or 1 without posWeight. */
-function posAt(c: Prepared, i: number): number {
-  return c.posWeight ? c.posWeight[i % c.posWeight.length]! : 1;
-}
-
-function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
-  const fn = 'binaryCrossEntropyWithLogits';
-  const pair = readBinaryPair(fn, input, target, { probabilities: false, labelSmoothing: o.labelSmoothing, weight: o.weight });
-  const last = pair.shape[pair.shape.length - 1]!;
-  if (o.posWeight && o.posWeight.length !== last) {
-    fail(fn, 'options.posWeight', `${last} values, one per entry of the input's last dimension`, `${o.posWeight.length}`);
-  }
-  return { reduction: o.reduction, posWeight: o.posWeight ?? null, ...pair };
-}

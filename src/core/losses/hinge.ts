@@ -1,9 +1,8 @@
 import { fail } from '../errors';
-import { reduction, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
+import { reduction } from '../options';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
-import type { Values } from '../tensor/types';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import type { Reduction, Values } from '../tensor/types';
+import { elementwiseLoss, kernel, type Elements } from './elementwise';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -32,45 +31,60 @@ const spec = {
  * hinge([0.3, -0.8, 2], [1, -1, 1]) // 0.3
  * hinge.grad([[0.3, -0.8], [2, 0.5]], [[1, 0], [1, 0]]) // [[-0.25, 0.25], [0, 0.25]]
  */
-export const hinge = defineLoss<Values, typeof spec, HingeInput>({
+export const hinge = elementwiseLoss({
   name: 'hinge',
   options: spec,
-  prepare: (input, target, options) => readHingeInput('hinge', input, target, options),
-  value({ x, y, rows, cols, reduction }) {
-    const items = reduction === 'none' ? new Float64Array(rows) : null;
-    let total = 0;
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let j = r * cols; j < (r + 1) * cols; j++) s += Math.max(0, 1 - y[j]! * x[j]!);
-      total += s / cols;
-      if (items) items[r] = s / cols;
-    }
-    return reduce('hinge', reduction, total, rows, items);
-  },
-  // d/dx max(0, 1 - y x) = -y where 1 - y x > 0, else 0 (0 at the kink)
-  grad({ x, y, rows, cols, size, reduction }, out) {
-    const s = gradScale('hinge', reduction, rows) / cols;
-    for (let i = 0; i < size; i++) out[i] = 1 - y[i]! * x[i]! > 0 ? -s * y[i]! : 0;
-  },
+  // d/dx max(0, 1 - y x) = -y where 1 - y x > 0, else 0 (0 at the kink); 1 - y x is exact but
+  // for one rounding, since y = ±1
+  kernel: kernel({
+    term(x, y) {
+      const z = 1 - y * x;
+      return z > 0 ? z : 0;
+    },
+    slope: (x, y, _a, _b, c) => (1 - y * x > 0 ? -c * y : 0),
+  }),
+  prepare: (input, target, o) => readHingeInput('hinge', input, target, o.reduction),
+  items: sampleMeans,
 });
 
-/** A margin loss's scores and ±1 labels, row-major, with its batch shape. */
-export interface HingeInput {
-  readonly x: ArrayLike<number>;
-  /** The labels in {-1, 1}, after Keras's 0/1 conversion. */
-  readonly y: Float64Array;
+/** A margin loss's scores and ±1 labels, with its batch shape: `rows` samples of `cols` scores. */
+export interface HingeInput extends Elements {
   readonly rows: number;
   readonly cols: number;
-  readonly size: number;
-  readonly reduction: 'mean' | 'sum' | 'none';
 }
 
-/** Reads scores and labels for hinge and squaredHinge (see hinge for the label rule). */
-export function readHingeInput(fn: string, input: Values, target: Values, { reduction }: { reduction: HingeInput['reduction'] }): HingeInput {
+/**
+ * Reads scores and labels for hinge and squaredHinge (see hinge for the label rule). The per-
+ * sample mean over the last axis is an elementwise mean: `'mean'` divides the sum of all
+ * elements by N·C, `'sum'` (Σ over samples of their means) by C, and `'none'` weights each
+ * element by 1/C, then sums each sample's (sampleMeans).
+ */
+export function readHingeInput(fn: string, input: Values, target: Values, reduction: Reduction): HingeInput {
   const a = toRows(fn, 'input', input);
   const b = toFlat(fn, 'target', target);
   assertSameShape(fn, a, 'input', b, 'target');
-  return { x: a.data, y: plusMinusLabels(fn, b.data), rows: a.rows, cols: a.cols, size: a.data.length, reduction };
+  const { rows, cols } = a;
+  const size = a.data.length;
+  const none = reduction === 'none';
+  return { x: a.data, y: plusMinusLabels(fn, b.data), size, w: null, ws: none ? 1 / cols : 1, q: null, a: 0, b: 0, reduction: none ? 'none' : 'mean', count: reduction === 'sum' ? cols : size, rows, cols };
+}
+
+/** Each sample's sum of its elements' values (already weighted 1/C), compensated. */
+export function sampleMeans(c: HingeInput, items: Float64Array): Float64Array {
+  const means = new Float64Array(c.rows);
+  for (let r = 0; r < c.rows; r++) {
+    let sum = 0;
+    let err = 0;
+    for (let j = r * c.cols; j < (r + 1) * c.cols; j++) {
+      const v = items[j]!;
+      const t = sum + v;
+      const bb = t - sum;
+      err += sum - (t - bb) + (v - bb);
+      sum = t;
+    }
+    means[r] = sum + err;
+  }
+  return means;
 }
 
 /** Keras's rule: labels in {0, 1} throughout become 2y - 1; otherwise each must be -1 or 1. */

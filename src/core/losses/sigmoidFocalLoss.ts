@@ -1,13 +1,13 @@
+import { numberOption, reduction, type OptionsOf } from '../options';
 import * as scalarModule from '../math/scalar';
-import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
-import type { FloatArray, Values } from '../tensor/types';
+import * as bceModule from './bceFromLogits';
 import { readBinaryPair } from './binaryPair';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { elementwiseLoss, kernel } from './elementwise';
 
 // Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
 // through a getter at each use, which V8 does not inline into a hot loop; these are read once.
-const { softplus, sigmoidScalar } = scalarModule;
+const { bceFromLogits, bceFromLogitsSlope } = bceModule;
+const { sigmoidPair, SIGMOID_PAIR } = scalarModule;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -28,71 +28,53 @@ export type SigmoidFocalLossOptions = OptionsOf<typeof spec>;
  * $$\ell_i = \alpha_{t_i}\,(1 - p_{t_i})^{\gamma}\,\mathrm{BCE}(x_i, t_i), \quad p = \sigma(x_i),\;
  *   p_t = p\,t_i + (1 - p)(1 - t_i),\; \alpha_t = \alpha t_i + (1 - \alpha)(1 - t_i)$$
  *
- * ($\alpha_t = 1$ when $\alpha < 0$). $\mathrm{BCE}$ is the stable logits form, see binaryCrossEntropyWithLogits.
+ * ($\alpha_t = 1$ when $\alpha < 0$). $\mathrm{BCE}$ is the BCE-from-logits kernel (see
+ * binaryCrossEntropyWithLogits), and $m = 1 - p_t = (1 - t)\,\sigma(x) + t\,\sigma(-x)$ takes
+ * $\sigma(\pm x)$ each directly, never $1 - \sigma$: for a confident right prediction (the
+ * focal term's whole point) $m$ is tiny and keeps its digits, where torchvision's $1 - p_t$ keeps
+ * few (at $x = 20$, $t = 1$ its $(1 - p_t)^2$ is 34 % off).
  *
  * - `reduction`: `'mean'` (default) over all elements, `'sum'`, `'none'` the $\ell_i$.
  *   torchvision defaults to `'none'`; losslab's default is `'mean'` for every loss.
  * - Options: `alpha` (default 0.25, at most 1, negative = off), `gamma` (default 2, >= 0).
  * - Shapes: `input` (logits) and `target` (0/1 labels, or soft targets in [0, 1]): any equal shape.
- * - Gradient: with $m = 1 - p_t$, $\partial m/\partial x = (1 - 2t)\,p(1 - p)$ and $\partial\mathrm{BCE}/\partial x = p - t$:
- *   $\partial\ell_i/\partial x_i = \alpha_t\left[(p - t)\,m^{\gamma} + \gamma\, m^{\gamma - 1}(1 - 2t)\,p(1 - p)\,\mathrm{BCE}\right]$.
+ * - Gradient: with $\partial m/\partial x = (1 - 2t)\,p(1 - p)$ and $\partial\mathrm{BCE}/\partial x = p - t$:
+ *   $\partial\ell_i/\partial x_i = \alpha_t\, m^{\gamma}\left[(p - t) + \gamma\,(1 - 2t)\,\frac{p(1 - p)}{m}\,\mathrm{BCE}\right]$,
+ *   where $p(1 - p)/m \le 1$ ($m \ge \min(p, 1 - p)$), so no $m^{\gamma - 1}$ overflows for $\gamma < 1$;
+ *   the second term is 0 where $m = 0$.
  * - torchvision: `torchvision.ops.sigmoid_focal_loss(inputs, targets, alpha, gamma, reduction)`.
  *
  * @example
- * sigmoidFocalLoss([2, -1], [1, 0]) // 0.008722216920080293
+ * sigmoidFocalLoss([2, -1], [1, 0]) // 0.008722216920080295
  * sigmoidFocalLoss.grad([0], [1], { gamma: 0, alpha: -1 }) // [-0.5]
  */
-export const sigmoidFocalLoss = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
+export const sigmoidFocalLoss = elementwiseLoss({
   name: 'sigmoidFocalLoss',
   options: spec,
-  prepare,
-  value: (c) => pass(c, null),
-  grad(c, out) {
-    pass(c, out);
+  // a = α, b = γ
+  kernel: kernel({
+    term(x, t, alpha, gamma) {
+      const m = oneMinusPt(x, t);
+      return alphaT(alpha, t) * (gamma === 0 ? 1 : Math.pow(m, gamma)) * bceFromLogits(x, t, 1, 0);
+    },
+    // d/dx [m^γ BCE] = m^γ [BCE' + γ (m'/m) BCE], m' = (1 - 2t) p (1 - p)
+    slope(x, t, alpha, gamma, c) {
+      const m = oneMinusPt(x, t);
+      const pq = SIGMOID_PAIR[0]! * SIGMOID_PAIR[1]!;
+      const focus = gamma === 0 || m === 0 ? 0 : gamma * (1 - 2 * t) * (pq / m) * bceFromLogits(x, t, 1, 0);
+      return c * alphaT(alpha, t) * (gamma === 0 ? 1 : Math.pow(m, gamma)) * (bceFromLogitsSlope(x, t, 1, 0) + focus);
+    },
+  }),
+  prepare(input, target, o) {
+    const pair = readBinaryPair('sigmoidFocalLoss', input, target, { probabilities: false });
+    return { ...pair, q: null, a: o.alpha, b: o.gamma, reduction: o.reduction, count: pair.size };
   },
-  valueAndGrad: (c, out) => pass(c, out),
 });
 
-type Prepared = ReturnType<typeof prepare>;
-
-/** One pass over the elements: the reduced loss, and with `out` the gradient written alongside. */
-function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
-  const scale = gradScale('sigmoidFocalLoss', c.reduction, c.size);
-  const items = c.reduction === 'none' ? new Float64Array(c.size) : null;
-  let total = 0;
-  for (let i = 0; i < c.size; i++) {
-    const loss = elementLossAndGrad(c, i, out, scale);
-    total += loss;
-    if (items) items[i] = loss;
-  }
-  return reduce('sigmoidFocalLoss', c.reduction, total, c.size, items);
+/** m = 1 - p_t = (1 - t) σ(x) + t σ(-x); leaves σ(x), σ(-x) in SIGMOID_PAIR. */
+function oneMinusPt(x: number, t: number): number {
+  const p = sigmoidPair(x);
+  return (1 - t) * p + t * SIGMOID_PAIR[1]!;
 }
 
-/**
- * One element's loss; with `out`, also writes scale · d loss / d x there.
- * p = σ(x) and 1 - p = σ(-x) are both taken directly, so m = p (1 - t) + (1 - p) t keeps full
- * precision when p is near 0 or 1; BCE = (1 - t) x + softplus(-x) (see binaryCrossEntropyWithLogits).
- */
-function elementLossAndGrad(c: Prepared, i: number, out: FloatArray | null, scale: number): number {
-  const { alpha, gamma } = c;
-  const x = c.x[i]!;
-  const t = c.t[i]!;
-  const p = sigmoidScalar(x);
-  const q = sigmoidScalar(-x);
-  const m = p * (1 - t) + q * t;
-  const bce = (1 - t) * x + softplus(-x);
-  const a = alpha < 0 ? 1 : alpha * t + (1 - alpha) * (1 - t);
-  const mod = gamma === 0 ? 1 : Math.pow(m, gamma);
-  // d/dx [bce · m^γ] = (p - t) m^γ + bce · γ m^(γ-1) (1 - 2t) p q; the second term tends to 0 as m -> 0
-  // (m = 0 only for a hard target with p exactly 0 or 1), so it is 0 there instead of 0·Inf.
-  if (out) {
-    const focus = gamma === 0 || m === 0 ? 0 : gamma * Math.pow(m, gamma - 1) * (1 - 2 * t) * p * q;
-    out[i] = scale * a * ((p - t) * mod + bce * focus);
-  }
-  return a * mod * bce;
-}
-
-function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
-  const fn = 'sigmoidFocalLoss';
-  return { reduction: o.reduction, alpha: o.alpha, gamma: o.gamma, ...readBinaryPair(fn, input, target, { probabilities: false }) };
-}
+const alphaT = (alpha: number, t: number) => (alpha < 0 ? 1 : alpha * t + (1 - alpha) * (1 - t));

@@ -1,8 +1,6 @@
-import { gradScale, reduce } from '../reduce';
-import type { Values } from '../tensor/types';
-import { defineLoss } from './defineLoss';
-import { readHingeInput, type HingeInput } from './hinge';
 import { reduction } from '../options';
+import { elementwiseLoss, kernel } from './elementwise';
+import { readHingeInput, sampleMeans } from './hinge';
 
 const spec = {
   /** How the per-sample losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -26,27 +24,20 @@ const spec = {
  * squaredHinge([0.3, -0.8, 2], [1, -1, 1]) // 0.17666666666666664
  * squaredHinge.grad([0.5, 2], [1, 1]) // [-0.5, 0]
  */
-export const squaredHinge = defineLoss<Values, typeof spec, HingeInput>({
+export const squaredHinge = elementwiseLoss({
   name: 'squaredHinge',
   options: spec,
-  prepare: (input, target, options) => readHingeInput('squaredHinge', input, target, options),
-  value({ x, y, rows, cols, reduction }) {
-    const items = reduction === 'none' ? new Float64Array(rows) : null;
-    let total = 0;
-    for (let r = 0; r < rows; r++) {
-      let s = 0;
-      for (let j = r * cols; j < (r + 1) * cols; j++) s += Math.max(0, 1 - y[j]! * x[j]!) ** 2;
-      total += s / cols;
-      if (items) items[r] = s / cols;
-    }
-    return reduce('squaredHinge', reduction, total, rows, items);
-  },
   // d/dx max(0, 1 - y x)^2 = -2 y max(0, 1 - y x)
-  grad({ x, y, rows, cols, size, reduction }, out) {
-    const s = (2 * gradScale('squaredHinge', reduction, rows)) / cols;
-    for (let i = 0; i < size; i++) {
-      const z = 1 - y[i]! * x[i]!;
-      out[i] = z > 0 ? -s * y[i]! * z : 0;
-    }
-  },
+  kernel: kernel({
+    term(x, y) {
+      const z = 1 - y * x;
+      return z > 0 ? z * z : 0;
+    },
+    slope(x, y, _a, _b, c) {
+      const z = 1 - y * x;
+      return z > 0 ? -2 * c * y * z : 0;
+    },
+  }),
+  prepare: (input, target, o) => readHingeInput('squaredHinge', input, target, o.reduction),
+  items: sampleMeans,
 });

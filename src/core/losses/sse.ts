@@ -1,19 +1,15 @@
-import { flag, reduction, type Parsed } from '../options';
-import { reduce } from '../reduce';
-import type { Values } from '../tensor/types';
-import { defineLoss, type ReductionOptions } from './defineLoss';
-import { readPair } from './pair';
+import { flag, reduction, type OptionsOf } from '../options';
+import { elementwiseLoss, kernel, readElements } from './elementwise';
 
 const spec = {
-  /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
+  /** Only `'sum'` (the default) or `'none'`: the mean of squared errors is mse. */
   reduction: reduction(['sum', 'none']),
+  /** Multiply by 1/2, so the gradient is plain x - y (default false). */
   half: flag(false),
 };
 
-export interface SseOptions extends ReductionOptions<'sum' | 'none'> {
-  /** Multiply by 1/2, so the gradient is plain x - y (default false). */
-  half?: boolean;
-}
+/** The options of the loss below: each option's doc and default live once, in its spec. @interface */
+export type SseOptions = OptionsOf<typeof spec>;
 
 /**
  * Sum of squared errors (오차 제곱합), elementwise over any shape; with `half`, the
@@ -33,28 +29,13 @@ export interface SseOptions extends ReductionOptions<'sum' | 'none'> {
  * sse([1, 3, 5, 6, 7], [3, 2, 7, 5, 8], { half: true }) // 5.5
  * sse.grad([1, 2], [0, 0], { half: true }) // [1, 2]
  */
-export const sse = defineLoss<Values, typeof spec, ReturnType<typeof prepare>>({
+export const sse = elementwiseLoss({
   name: 'sse',
   options: spec,
-  prepare,
-  value({ x, y, size, reduction, half }) {
-    const c = half ? 0.5 : 1;
-    const items = reduction === 'none' ? new Float64Array(size) : null;
-    let total = 0;
-    for (let i = 0; i < size; i++) {
-      const d = x[i]! - y[i]!;
-      total += c * d * d;
-      if (items) items[i] = c * d * d;
-    }
-    return reduce('sse', reduction, total, size, items);
-  },
-  // d/dx c (x - y)^2 = 2c (x - y); 'sum' and 'none' both take the gradient of the sum
-  grad({ x, y, size, half }, out) {
-    const s = half ? 1 : 2;
-    for (let i = 0; i < size; i++) out[i] = s * (x[i]! - y[i]!);
-  },
+  // a = c; d/dx c (x - y)^2 = 2c (x - y); 'sum' and 'none' both take the gradient of the sum
+  kernel: kernel({
+    term: (x, y, a) => a * (x - y) * (x - y),
+    slope: (x, y, a, _b, c) => 2 * a * c * (x - y),
+  }),
+  prepare: (input, target, o) => readElements('sse', input, target, o.reduction, o.half ? 0.5 : 1),
 });
-
-function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {
-  return { ...o, ...readPair('sse', input, target) };
-}

@@ -1,27 +1,24 @@
 import * as expModule from './fastExp';
-import * as logModule from './fastLog';
 
 // Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
 // through a getter at each use, which V8 does not inline into a hot loop; these are read once.
 const fastExp = expModule.fastExp;
-const fastLog1p = logModule.fastLog1p;
+
+/** sigmoidPair's results: [σ(x), σ(-x)] (a module-local array, so no allocation per element). */
+export const SIGMOID_PAIR = new Float64Array(2);
 
 /**
- * Stable scalar helpers, on fastExp / fastLog1p (within one ulp, inlined by V8).
- * softplus(x) = log(1 + e^x) = max(x, 0) + log1p(e^{-|x|}): the exp argument is never positive.
+ * σ(x) and σ(-x), each taken directly, never one as 1 - the other (which loses every digit of
+ * a confident prediction's small one): with e = exp(-|x|) <= 1 (never overflows) and d = 1 + e,
+ * σ(|x|) = 1 / d and σ(-|x|) = e / d, each within about 1.5 ulp. Returns σ(x) and writes
+ * [σ(x), σ(-x)] to SIGMOID_PAIR. NaN gives NaN; ±Infinity gives 0 and 1.
  */
-export function softplus(x: number): number {
-  return Math.max(x, 0) + fastLog1p(fastExp(-Math.abs(x)));
-}
-
-/** log sigmoid(x) = -softplus(-x). */
-export function logSigmoid(x: number): number {
-  return -softplus(-x);
-}
-
-/** sigmoid(x) = 1 / (1 + e^{-x}), evaluated so that exp never overflows. */
-export function sigmoidScalar(x: number): number {
-  if (x >= 0) return 1 / (1 + fastExp(-x));
-  const e = fastExp(x);
-  return e / (1 + e);
+export function sigmoidPair(x: number): number {
+  const e = fastExp(-Math.abs(x));
+  const d = 1 + e;
+  const big = 1 / d;
+  const small = e / d;
+  SIGMOID_PAIR[0] = x >= 0 ? big : small;
+  SIGMOID_PAIR[1] = x >= 0 ? small : big;
+  return SIGMOID_PAIR[0]!;
 }

@@ -4,7 +4,7 @@ import { reserveWasmMemory } from '../math/wasmModule';
 import { numberOption, optionalNumberOrValues, reduction, type OptionsOf } from '../options';
 import type { FloatArray } from '../tensor/types';
 import { assertBinaryPair, readBinaryPair } from './binaryPair';
-import { BLOCK, elementwiseLoss, kernel, type Elements, type FastBlock } from './elementwise';
+import { BLOCK, elements, elementwiseLoss, kernel, type Elements, type FastBlock } from './elementwise';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -72,7 +72,7 @@ export const binaryCrossEntropy = elementwiseLoss({
   }),
   prepare(input, target, o) {
     const pair = readBinaryPair('binaryCrossEntropy', input, target, { probabilities: true, weight: o.weight, deferChecks: true });
-    return { ...pair, q: null, a: 0, b: o.labelSmoothing, reduction: o.reduction, count: pair.size };
+    return elements(pair.x, pair.y, pair.w, pair.ws, null, 0, o.labelSmoothing, o.reduction, pair.size);
   },
   diagnose: (c) => assertBinaryPair('binaryCrossEntropy', c, true),
   fast: wasmBlocks,

@@ -1,7 +1,7 @@
 import { numberOption, optionalNumberOrValues, reduction, type OptionsOf } from '../options';
 import { bceLogits } from './bceFromLogits';
 import { broadcastOption, readBinaryPair } from './binaryPair';
-import { elementwiseLoss } from './elementwise';
+import { elements, elementwiseLoss } from './elementwise';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -53,6 +53,6 @@ export const binaryCrossEntropyWithLogits = elementwiseLoss({
     const fn = 'binaryCrossEntropyWithLogits';
     const pair = readBinaryPair(fn, input, target, { probabilities: false, weight: o.weight });
     const pos = broadcastOption(fn, 'options.posWeight', o.posWeight, pair.shape);
-    return { ...pair, q: pos.data, a: pos.scalar, b: o.labelSmoothing, reduction: o.reduction, count: pair.size };
+    return elements(pair.x, pair.y, pair.w, pair.ws, pos.data, pos.scalar, o.labelSmoothing, o.reduction, pair.size);
   },
 });

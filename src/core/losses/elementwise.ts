@@ -48,10 +48,18 @@ export interface Elements {
   readonly count: number;
 }
 
+/**
+ * An Elements, always built here (one object literal, so all have one V8 map: an object made by a
+ * spread `{ ...pair, ... }` changes map after a few calls, and each change deoptimizes the loop).
+ */
+export function elements(x: FloatArray, y: FloatArray, w: FloatArray | null, ws: number, q: FloatArray | null, a: number, b: number, reduction: Reduction, count: number): Elements {
+  return { x, y, size: x.length, w, ws, q, a, b, reduction, count };
+}
+
 /** Elements without weights or per-element parameters: input and target read flat, the NaN scan deferred. */
 export function readElements(fn: string, input: Values, target: Values, reduction: Reduction, a = 0, b = 0): Elements {
   const pair = readPair(fn, input, target, { deferScan: true });
-  return { ...pair, w: null, ws: 1, q: null, a, b, reduction, count: pair.size };
+  return elements(pair.x, pair.y, null, 1, null, a, b, reduction, pair.size);
 }
 
 /** A loss's own code for one block (e.g. a WebAssembly kernel): its sum, or undefined to run the loop. */
@@ -185,7 +193,7 @@ function loopFor(k: Kernel, e: Elements, out: FloatArray | null, items: Float64A
       loop = new Function(`${source}\n//# sourceURL=losslab-elementwise-${copies++}.js`)() as SumLoop;
       // a first run over two elements, so every statement has type feedback before V8 optimizes
       // (else each deoptimizes on its first visit, and V8 may leave the loop unoptimized for a while)
-      const few = { ...e, size: Math.min(e.size, 2) };
+      const few = elements(e.x.subarray(0, 2), e.y.subarray(0, 2), e.w, e.ws, e.q, e.a, e.b, e.reduction, e.count);
       for (let r = 0; r < 10; r++) loop(k, few, out, items, 0, null);
     } catch {
       loop = sumLoop;

@@ -2,7 +2,7 @@ import { fail } from '../errors';
 import { reduction } from '../options';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { Reduction, Values } from '../tensor/types';
-import { elementwiseLoss, kernel, type Elements } from './elementwise';
+import { elements, elementwiseLoss, kernel, type Elements } from './elementwise';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -47,35 +47,30 @@ export const hinge = elementwiseLoss({
   items: sampleMeans,
 });
 
-/** A margin loss's scores and ±1 labels, with its batch shape: `rows` samples of `cols` scores. */
-export interface HingeInput extends Elements {
-  readonly rows: number;
-  readonly cols: number;
-}
-
 /**
  * Reads scores and labels for hinge and squaredHinge (see hinge for the label rule). The per-
- * sample mean over the last axis is an elementwise mean: `'mean'` divides the sum of all
+ * sample mean over the last axis makes an elementwise mean: `'mean'` divides the sum of all
  * elements by N·C, `'sum'` (Σ over samples of their means) by C, and `'none'` weights each
- * element by 1/C, then sums each sample's (sampleMeans).
+ * element by 1/C, then sums each sample's (sampleMeans, which finds C in `count`).
  */
-export function readHingeInput(fn: string, input: Values, target: Values, reduction: Reduction): HingeInput {
+export function readHingeInput(fn: string, input: Values, target: Values, reduction: Reduction): Elements {
   const a = toRows(fn, 'input', input);
   const b = toFlat(fn, 'target', target);
   assertSameShape(fn, a, 'input', b, 'target');
-  const { rows, cols } = a;
-  const size = a.data.length;
-  const none = reduction === 'none';
-  return { x: a.data, y: plusMinusLabels(fn, b.data), size, w: null, ws: none ? 1 / cols : 1, q: null, a: 0, b: 0, reduction: none ? 'none' : 'mean', count: reduction === 'sum' ? cols : size, rows, cols };
+  const cols = a.cols;
+  const y = plusMinusLabels(fn, b.data);
+  if (reduction === 'none') return elements(a.data, y, null, 1 / cols, null, 0, 0, 'none', cols);
+  return elements(a.data, y, null, 1, null, 0, 0, 'mean', reduction === 'sum' ? cols : a.data.length);
 }
 
-/** Each sample's sum of its elements' values (already weighted 1/C), compensated. */
-export function sampleMeans(c: HingeInput, items: Float64Array): Float64Array {
-  const means = new Float64Array(c.rows);
-  for (let r = 0; r < c.rows; r++) {
+/** Each sample's sum of its C elements' values (already weighted 1/C), compensated; C is `count` for 'none'. */
+export function sampleMeans(c: Elements, items: Float64Array): Float64Array {
+  const cols = c.count;
+  const means = new Float64Array(c.size / cols);
+  for (let r = 0; r < means.length; r++) {
     let sum = 0;
     let err = 0;
-    for (let j = r * c.cols; j < (r + 1) * c.cols; j++) {
+    for (let j = r * cols; j < (r + 1) * cols; j++) {
       const v = items[j]!;
       const t = sum + v;
       const bb = t - sum;

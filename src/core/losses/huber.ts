@@ -38,7 +38,11 @@ export const huber = elementwiseLoss({
       const d = Math.abs(x - y);
       return d < a ? 0.5 * d * d : a * (d - 0.5 * a);
     },
-    slope: (x, y, a, _b, c) => c * Math.min(a, Math.max(-a, x - y)),
+    // comparisons rather than Math.min / Math.max (see bceFromLogits); NaN passes through
+    slope(x, y, a, _b, c) {
+      const d = x - y;
+      return c * (d > a ? a : d < -a ? -a : d);
+    },
   }),
   prepare: (input, target, o) => readElements('huber', input, target, o.reduction, o.delta),
 });

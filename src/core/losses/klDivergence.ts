@@ -6,7 +6,7 @@ import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
-import { checkElements, kernel, sumElements, type Elements } from './elementwise';
+import { checkElements, elements, kernel, sumElements, type Elements } from './elementwise';
 
 // Module-local bindings of the imports used per element (see binaryCrossEntropy).
 const fastLog = logModule.fastLog;
@@ -140,9 +140,8 @@ function prepare(input: Values, target: Values, { reduction }: { reduction: KlRe
   assertProbabilities(fn, 'input', q.data);
   assertProbabilities(fn, 'target', p.data);
   assertSupport(fn, q.data, p.data);
-  const size = q.data.length;
   const batchmean = reduction === 'batchmean';
-  return { x: q.data, y: p.data, size, w: null, ws: 1, q: null, a: 0, b: 0, reduction: batchmean ? 'mean' : reduction, count: batchmean ? q.rows : size };
+  return elements(q.data, p.data, null, 1, null, 0, 0, batchmean ? 'mean' : reduction, batchmean ? q.rows : q.data.length);
 }
 
 /** q must be positive wherever p is: otherwise the divergence is infinite. */

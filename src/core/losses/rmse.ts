@@ -2,7 +2,7 @@ import { describe, fail } from '../errors';
 import { customOption } from '../options';
 import type { Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
-import { checkElements, kernel, readElements, sumElements, type Elements } from './elementwise';
+import { checkElements, elements, kernel, readElements, sumElements, type Elements } from './elementwise';
 import { squaredError } from './mse';
 
 /** rmse has one reduction: the square root of a sum, or of single elements, is not rmse. */
@@ -52,7 +52,7 @@ export const rmse = defineLoss<Values, typeof spec, Elements>({
     const { sum, k } = sumOfSquares(c);
     const scale = sum === 0 ? 0 : 1 / (2 * Math.sqrt(c.size) * Math.sqrt(sum));
     if (k === 1) sumElements(squaredError, c, out, null, scale);
-    else sumElements(scaledSquare, { ...c, a: k }, out, null, scale);
+    else sumElements(scaledSquare, scaled(c, k), out, null, scale);
   },
   writesEveryElement: true,
 });
@@ -70,8 +70,10 @@ function sumOfSquares(c: Elements): { sum: number; k: number } {
   if (sum - sum !== 0) checkElements('rmse', c, null);
   const k = scaleFor(c);
   if (k === 1) return { sum, k };
-  return { sum: sumElements(scaledSquare, { ...c, a: k }, null, null, 0), k };
+  return { sum: sumElements(scaledSquare, scaled(c, k), null, null, 0), k };
 }
+
+const scaled = (c: Elements, k: number) => elements(c.x, c.y, null, 1, null, k, 0, 'sum', c.size);
 
 /** (k d)² and 2 k (k d), k = a: the difference scaled before squaring; (x k - y k) when k < 1, since x - y itself may overflow. */
 const scaledSquare = kernel({

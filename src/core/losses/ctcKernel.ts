@@ -3,22 +3,31 @@ import { fastLog1p } from '../math/fastLog';
 import type { FloatArray } from '../tensor/types';
 
 /**
- * The CTC forward-backward recursion for one sample, in log space, over flat float64 buffers
- * allocated once per call (`ctcWork`). The target l of length L is extended with blanks between
- * and around its labels, l' of length S = 2L + 1: state s holds the blank at even s and l_(s-1)/2 at
- * odd s. With y_t(k) = logProbs[t][n][k]:
+ * The CTC forward-backward recursion for one sample, over flat float64 buffers (`ctcWork`,
+ * reused from call to call). The target l of length L is extended with blanks between and
+ * around its labels, l' of length S = 2L + 1: state s holds the blank at even s and l_(s-1)/2 at
+ * odd s. With y_t(k) = logProbs[t][n][k], the forward pass in log space:
  *
- *   α_t(s) = y_t(l'_s) + log(e^α_{t-1}(s) + e^α_{t-1}(s-1) [+ e^α_{t-1}(s-2)])
- *   β_t(s) = log(e^(y+β)_{t+1}(s) + e^(y+β)_{t+1}(s+1) [+ e^(y+β)_{t+1}(s+2)])
+ *   α_t(s) = y_t(l'_s) + log(e^α_{t-1}(s) + e^α_{t-1}(s-1) [+ e^α_{t-1}(s-2)]),   log P = log(e^α_{T_n-1}(S-1) + e^α_{T_n-1}(S-2))
  *
  * the bracketed term only where s - 2 → s skips a blank between two different labels; α_0 starts
- * in states 0 and 1, β_{T_n-1} is 0 in states S-1 and S-2 (β excludes frame t's own emission, so
- * α_t(s) + β_t(s) is the log-probability of the paths through s at t). Then
+ * in states 0 and 1. Each log-sum is shifted by its largest term m, whose exponential is 1
+ * exactly: m + log1p(the others' e^(x - m)), so a confident path's α of -1e-13 keeps every digit
+ * (PyTorch's log(Σ e^(x - m)) loses them: its float64 loss on such inputs is off by 1e-5
+ * relative, see test/fixtures/torch/ctcLoss.json's `exact`).
  *
- *   log P = log(e^α_{T_n-1}(S-1) + e^α_{T_n-1}(S-2)),   d(-log P)/d y_t(k) = -Σ_{s: l'_s = k} e^(α_t(s) + β_t(s) - log P).
+ * The gradient is d(-log P)/d y_t(k) = -Σ_{s: l'_s = k} γ_t(s), γ_t(s) the posterior probability
+ * of state s at frame t. Rather than a second log-space recursion for β (γ = e^(α + β - log P),
+ * whose exponent carries the rounding of numbers as large as log P), the forward pass keeps each
+ * predecessor's share of each state's sum, w_t(s ← u) = e^(α_{t-1}(u) - m) / Σ (in [0, 1]; the
+ * shares of a state sum to 1), and the backward pass smooths, in probability space:
  *
- * Only states that can be reached by frame t and can still reach the end are computed:
- * S - 2(T_n - t) <= s <= 2t + 1 (PyTorch's bounds too).
+ *   γ_{T_n-1}(s) = e^(α_{T_n-1}(s)) / P,   γ_t(u) = Σ_{s ∈ {u, u+1, u+2}} γ_{t+1}(s) w_{t+1}(s ← u)
+ *
+ * (since γ_t(u) = α_t(u) β_t(u) / P and β_t(u) = Σ_s e^(y_{t+1}(l'_s)) β_{t+1}(s)): no
+ * exponential or logarithm, and relative errors that grow by a few ulp per frame. Only states
+ * that can be reached by frame t and can still reach the end are computed:
+ * S - 2(T_n - t) <= s <= 2t + 1 (PyTorch's bounds too); the rest are 0 in γ.
  */
 
 // module-local bindings: a CommonJS import is a getter V8 will not inline into the loops
@@ -26,14 +35,16 @@ const exp = fastExp;
 const log1p = fastLog1p;
 const NEG = -Infinity;
 
-/** The buffers of the recursion, sized for the longest input and target of a call. */
+/** The buffers of the recursion, for the longest input and target of a call. */
 export interface CtcWork {
-  /** T rows of W = 2L + 3: two -Infinity pads, then α_t(0 .. S-1). */
+  /** Two rows of W = 2L + 3 (two -Infinity pads, then α_t(0 .. S-1)): frames t - 1 and t. */
   alpha: Float64Array;
-  /** The same layout: y_t(l'_s). */
+  /** One row: y_t(l'_s). */
   emit: Float64Array;
-  /** Two rows of W: β_t(0 .. S-1) then two -Infinity pads. */
-  beta: Float64Array;
+  /** T rows of 3W: at 3(tW + s) + j, state s's share from s - j at frame t (0 where there is none). */
+  share: Float64Array;
+  /** Two rows of W: γ_t(0 .. S-1) then two 0 pads. */
+  gamma: Float64Array;
   /** l'_s. */
   ext: Int32Array;
   /** 1 where state s can be entered from s - 2 (odd s >= 3 with l'_s != l'_(s-2)); 0 past S. */
@@ -42,43 +53,34 @@ export interface CtcWork {
   acc: Float64Array;
 }
 
-export function ctcWork(T: number, maxL: number, C: number): CtcWork {
-  const W = 2 * maxL + 3;
-  return {
-    alpha: new Float64Array(T * W),
-    emit: new Float64Array(T * W),
-    beta: new Float64Array(2 * W),
-    ext: new Int32Array(W),
-    skip: new Uint8Array(W),
-    acc: new Float64Array(C),
-  };
-}
+const cached: CtcWork = {
+  alpha: new Float64Array(0),
+  emit: new Float64Array(0),
+  share: new Float64Array(0),
+  gamma: new Float64Array(0),
+  ext: new Int32Array(0),
+  skip: new Uint8Array(0),
+  acc: new Float64Array(0),
+};
 
 /**
- * log(e^a + e^b) without overflow: max + log1p(e^-|a-b|); -Infinity when both are.
+ * The buffers for inputs of up to T frames, targets of up to maxL labels and C classes: one set
+ * per module, grown when a call needs more, so a training loop's calls allocate nothing (the
+ * recursion never calls out, so no other call uses them meanwhile). `acc` is left all 0.
  */
-function logAdd(a: number, b: number): number {
-  const m = a > b ? a : b;
-  const d = a > b ? b - a : a - b;
-  // d is -Infinity when one term is, NaN when both are: the sum is then the max
-  return d > NEG ? m + log1p(exp(d)) : m;
-}
-
-/** log(e^a + e^b + e^c): the largest term is e^0 = 1 exactly, so max + log1p(sum of the other two). */
-function logAdd3(a: number, b: number, c: number): number {
-  // m the largest, u and v the other two
-  let m = a;
-  let u = b;
-  let v = c;
-  if (b > m) {
-    m = b;
-    u = a;
+export function ctcWork(T: number, maxL: number, C: number): CtcWork {
+  const W = 2 * maxL + 3;
+  const w = cached;
+  if (w.share.length < 3 * T * W) w.share = new Float64Array(3 * T * W);
+  if (w.ext.length < W) {
+    w.alpha = new Float64Array(2 * W);
+    w.emit = new Float64Array(W);
+    w.gamma = new Float64Array(2 * W);
+    w.ext = new Int32Array(W);
+    w.skip = new Uint8Array(W);
   }
-  if (c > m) {
-    v = m;
-    m = c;
-  }
-  return m === NEG ? m : m + log1p(exp(u - m) + exp(v - m));
+  if (w.acc.length < C) w.acc = new Float64Array(C);
+  return w;
 }
 
 /** Fills `ext` and `skip` for the target `labels[off .. off + L)`. */
@@ -92,77 +94,142 @@ export function ctcExtend(w: CtcWork, labels: Int32Array, off: number, L: number
 
 /**
  * The forward pass of the sample whose frame t, class k is `x[at + t * stride + k]`, over its
- * `Ti` >= 1 frames (ctcExtend first); returns -log P, its loss.
+ * `Ti` >= 1 frames (ctcExtend first); returns -log P, its loss. With `shares`, keeps what
+ * ctcBackward reads. Each frame's loop is a function of its own: V8 then optimizes it whole,
+ * where a loop compiled on stack replacement kept falling back to the interpreter at its end.
  */
-export function ctcForward(w: CtcWork, x: FloatArray, at: number, stride: number, L: number, Ti: number): number {
+export function ctcForward(w: CtcWork, x: FloatArray, at: number, stride: number, L: number, Ti: number, shares: boolean): number {
   const S = 2 * L + 1;
   const W = S + 2;
-  const { alpha, emit, ext, skip } = w;
-  // the sample's emissions, gathered once: the loops below read float64 only
-  for (let t = 0; t < Ti; t++) {
-    const r = at + t * stride;
-    const o = t * W + 2;
-    for (let s = 0; s < S; s++) emit[o + s] = x[r + ext[s]!]!;
-  }
-  alpha.fill(NEG, 0, Ti * W);
-  alpha[2] = emit[2]!;
-  if (S > 1) alpha[3] = emit[3]!;
+  const { alpha, emit, ext } = w;
+  alpha.fill(NEG, 0, 2 * W);
+  gather(emit, x, at, ext, S);
+  alpha[2] = emit[0]!;
+  if (S > 1) alpha[3] = emit[1]!;
+  let cur = 0;
   for (let t = 1; t < Ti; t++) {
-    const lo = Math.max(0, S - 2 * (Ti - t));
-    const hi = Math.min(S - 1, 2 * t + 1);
-    const o = t * W + 2;
-    const p = o - W;
-    for (let s = lo; s <= hi; s++) {
-      const r = skip[s] === 1 ? logAdd3(alpha[p + s]!, alpha[p + s - 1]!, alpha[p + s - 2]!) : logAdd(alpha[p + s]!, alpha[p + s - 1]!);
-      alpha[o + s] = emit[o + s]! + r;
-    }
+    gather(emit, x, at + t * stride, ext, S);
+    const next = W - cur;
+    alphaRow(w, cur, next, W, t * W, Math.max(0, S - 2 * (Ti - t)), Math.min(S - 1, 2 * t + 1), shares);
+    cur = next;
   }
-  const e = (Ti - 1) * W + 2 + S - 1;
-  return -(S > 1 ? logAdd(alpha[e]!, alpha[e - 1]!) : alpha[e]!);
+  // log P from the last frame's two final states; their posteriors start the backward pass
+  const a = alpha[cur + 2 + S - 1]!;
+  const b = S > 1 ? alpha[cur + 2 + S - 2]! : NEG;
+  const m = a > b ? a : b;
+  if (m === NEG) return Infinity;
+  const e = a > b ? exp(b - a) : exp(a - b);
+  if (shares) {
+    const { gamma } = w;
+    gamma.fill(0, 0, 2 * W);
+    const z = 1 / (1 + e);
+    gamma[S - 1] = a > b ? z : e * z;
+    if (S > 1) gamma[S - 2] = a > b ? e * z : z;
+  }
+  return -(m + log1p(e));
+}
+
+function gather(emit: Float64Array, x: FloatArray, r: number, ext: Int32Array, S: number): void {
+  for (let s = 0; s < S; s++) emit[s] = x[r + ext[s]!]!;
 }
 
 /**
- * The backward pass after ctcForward (same sample, `nll` its result): writes
- * `scale` · d nll / d y_t(k) into `out` (laid out as x) for the classes of the target at frames
- * t < Ti; every other element of the sample is left as it is (0: out comes zeroed).
+ * α_t(lo .. hi) into the row at `next` from α_{t-1} in the row at `cur` (the rest of the row
+ * -Infinity); with `shares`, state s's shares at 3(base + s) + j.
  */
-export function ctcBackward(w: CtcWork, out: FloatArray, at: number, stride: number, L: number, Ti: number, nll: number, scale: number): void {
+function alphaRow(w: CtcWork, cur: number, next: number, W: number, base: number, lo: number, hi: number, shares: boolean): void {
+  const { alpha, emit, skip, share } = w;
+  alpha.fill(NEG, next, next + W);
+  for (let s = lo; s <= hi; s++) {
+    const p = cur + 2 + s;
+    const a = alpha[p]!;
+    const b = alpha[p - 1]!;
+    const c = skip[s] === 1 ? alpha[p - 2]! : NEG;
+    // the largest term (one of them, if tied) counts e^0 = 1, the others e^(x - m) (-Infinity's 0);
+    // q sums those others, so 1 + q keeps no rounding of theirs
+    let m: number;
+    let ea = 1;
+    let eb = 1;
+    let ec = 1;
+    let q: number;
+    if (a >= b && a >= c) {
+      m = a;
+      eb = exp(b - m);
+      ec = c === NEG ? 0 : exp(c - m);
+      q = eb + ec;
+    } else if (b >= c) {
+      m = b;
+      ea = exp(a - m);
+      ec = c === NEG ? 0 : exp(c - m);
+      q = ea + ec;
+    } else {
+      m = c;
+      ea = exp(a - m);
+      eb = exp(b - m);
+      q = ea + eb;
+    }
+    const o = 3 * (base + s);
+    if (m === NEG) {
+      // not reachable yet: α stays -Infinity, and it passes no share on
+      if (shares) share[o] = share[o + 1] = share[o + 2] = 0;
+      continue;
+    }
+    alpha[next + 2 + s] = emit[s]! + (m + log1p(q));
+    if (shares) {
+      const z = 1 / (1 + q);
+      share[o] = ea * z;
+      share[o + 1] = eb * z;
+      share[o + 2] = ec * z;
+    }
+  }
+}
+
+/**
+ * The backward pass after ctcForward(..., shares = true) of the same sample: writes
+ * `scale` · d nll / d y_t(k) = -scale Σ_{s: l'_s = k} γ_t(s) into `out` (laid out as x) for the
+ * classes of the target at frames t < Ti; every other element of the sample is left as it is
+ * (0: out comes zeroed).
+ */
+export function ctcBackward(w: CtcWork, out: FloatArray, at: number, stride: number, L: number, Ti: number, scale: number): void {
   const S = 2 * L + 1;
   const W = S + 2;
-  const { alpha, emit, beta, ext, skip, acc } = w;
-  let cb = 0;
-  let nb = W;
-  beta.fill(NEG, 0, 2 * W);
+  // γ_{Ti-1} is in row 0 (ctcForward); each earlier frame's goes into the other row
+  let cur = 0;
   for (let t = Ti - 1; t >= 0; t--) {
     const lo = Math.max(0, S - 2 * (Ti - t));
     const hi = Math.min(S - 1, 2 * t + 1);
-    if (t === Ti - 1) {
-      beta[cb + S - 1] = 0;
-      if (S > 1) beta[cb + S - 2] = 0;
-    } else {
-      beta.fill(NEG, cb, cb + W);
-      for (let s = lo; s <= hi; s++) {
-        beta[cb + s] = skip[s + 2] === 1 ? logAdd3(beta[nb + s]!, beta[nb + s + 1]!, beta[nb + s + 2]!) : logAdd(beta[nb + s]!, beta[nb + s + 1]!);
-      }
+    if (t < Ti - 1) {
+      const next = W - cur;
+      gammaRow(w, cur, next, W, 3 * (t + 1) * W, lo, hi);
+      cur = next;
     }
-    // posteriors γ_t(s) = e^(α + β - log P) <= 1 (clamped there against rounding), summed per class
-    const o = t * W + 2;
-    for (let s = lo; s <= hi; s++) {
-      const g = alpha[o + s]! + beta[cb + s]! + nll;
-      const k = ext[s]!;
-      acc[k] = acc[k]! + exp(g < 0 ? g : 0);
-    }
-    const r = at + t * stride;
-    for (let s = lo; s <= hi; s++) {
-      const k = ext[s]!;
-      const a = acc[k]!;
-      out[r + k] = a > 0 ? -scale * a : 0;
-    }
-    for (let s = lo; s <= hi; s++) acc[ext[s]!] = 0;
-    // β_t + y_t, what frame t - 1 reads
-    for (let s = lo; s <= hi; s++) beta[cb + s] = beta[cb + s]! + emit[o + s]!;
-    const swap = cb;
-    cb = nb;
-    nb = swap;
+    gradRow(w, cur, lo, hi, out, at + t * stride, scale);
   }
+}
+
+/** γ_t(lo .. hi) into the row at `next` from γ_{t+1} in the row at `cur` and frame t + 1's shares at `o`. */
+function gammaRow(w: CtcWork, cur: number, next: number, W: number, o: number, lo: number, hi: number): void {
+  const { gamma, share } = w;
+  gamma.fill(0, next, next + W);
+  for (let u = lo; u <= hi; u++) {
+    const j = cur + u;
+    const k = o + 3 * u;
+    // u passes on to u (share 0 of u), u + 1 (share 1 of u + 1), u + 2 (share 2 of u + 2)
+    gamma[next + u] = gamma[j]! * share[k]! + gamma[j + 1]! * share[k + 4]! + gamma[j + 2]! * share[k + 8]!;
+  }
+}
+
+/** Frame t's gradient from γ_t (the row at `cur`), written at `out[r + k]`. */
+function gradRow(w: CtcWork, cur: number, lo: number, hi: number, out: FloatArray, r: number, scale: number): void {
+  const { gamma, ext, acc } = w;
+  for (let s = lo; s <= hi; s++) {
+    const k = ext[s]!;
+    acc[k] = acc[k]! + gamma[cur + s]!;
+  }
+  for (let s = lo; s <= hi; s++) {
+    const k = ext[s]!;
+    const a = acc[k]!;
+    out[r + k] = a > 0 ? -scale * a : 0;
+  }
+  for (let s = lo; s <= hi; s++) acc[ext[s]!] = 0;
 }

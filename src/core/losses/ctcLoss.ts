@@ -88,14 +88,14 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
     const Ti = inputLengths[n]!;
     if (!c.feasible[n] || Ti === 0) continue; // zeroInfinity's 0, or no frames and an empty target: 0
     ctcExtend(w, labels, offsets[n]!, L, c.blank);
-    const nll = ctcForward(w, x, n * C, N * C, L, Ti);
+    const nll = ctcForward(w, x, n * C, N * C, L, Ti, out !== null);
     if (nll - nll !== 0) {
       // the exact loss exceeds the float64 range (log-probabilities near -1.8e308)
       if (c.zeroInfinity) continue;
       overflow(fn, `the loss of sample ${n}`, nll);
     }
     const per = mean ? 1 / Math.max(L, 1) : 1;
-    if (out) ctcBackward(w, out, n * C, N * C, L, Ti, nll, scale * per);
+    if (out) ctcBackward(w, out, n * C, N * C, L, Ti, scale * per);
     total += nll * per;
     if (items) items[n] = nll;
   }
@@ -134,8 +134,8 @@ const baseValueAndGrad = base.valueAndGrad.bind(base);
  *
  * $$\ell_n = -\log \sum_{\pi \in \{0..C-1\}^{T_n}:\ \mathcal{B}(\pi) = l_n}\ \prod_{t=0}^{T_n-1} e^{y_{t,\pi_t}}$$
  *
- * computed by the forward-backward (α-β) recursion in log space, each log-sum shifted by its
- * largest term (see ctcKernel.ts).
+ * computed by the forward (α) recursion in log space, each log-sum shifted by its largest term,
+ * and the posteriors of the gradient by the backward pass over the same sums (see ctcKernel.ts).
  *
  * - `reduction`: `'mean'` (default) $\frac1N\sum_n \ell_n/\max(L_n, 1)$ (each loss over its target
  *   length, as PyTorch), `'sum'` $\sum_n \ell_n$, `'none'` the per-sample $\ell_n$.

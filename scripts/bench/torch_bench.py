@@ -83,6 +83,20 @@ def giou(w):
     return measure(run, w["warmup"], w["reps"])
 
 
+def ctc(w):
+    log_probs = tensor(w["logProbs"], np.float32).reshape(w["T"], w["N"], w["C"]).requires_grad_()
+    targets = tensor(w["targets"], np.int32).long().reshape(w["N"], w["S"])
+    input_lengths = tensor(w["inputLengths"], np.int32).long()
+    target_lengths = tensor(w["targetLengths"], np.int32).long()
+
+    def run():
+        loss = F.ctc_loss(log_probs, targets, input_lengths, target_lengths)
+        (grad,) = torch.autograd.grad(loss, log_probs)
+        return loss.item()
+
+    return measure(run, w["warmup"], w["reps"])
+
+
 def mnist(w):
     d, n, bs = w["dir"], w["train"], w["batchSize"]
     images = tensor(f"{d}/mnist.train.f32", np.float32).reshape(n, 784)
@@ -130,7 +144,7 @@ def main():
     results = []
     for w in manifest["workloads"]:
         kind = w["kind"]
-        run = elementwise if kind in ("mse", "bce") else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou}.get(kind, mnist)
+        run = elementwise if kind in ("mse", "bce") else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou, "ctc": ctc}.get(kind, mnist)
         result = run(w)
         print(f"  torch     {w['id']:<22} {result['medianMs']:10.2f} ms", file=sys.stderr, flush=True)
         results.append({"id": w["id"], **result})

@@ -15,8 +15,8 @@ const USAGE = `npm run bench -- [--quick] [--json [PATH]] [--no-mnist-full] [--n
   --no-mnist-full  skip the full MNIST training run (all epochs + test accuracy)
   --no-mnist       skip both MNIST workloads
   --no-torch       skip PyTorch even when it is importable
-  --only ID,...    only the workloads whose id starts with one of these (e.g. --only triplet,giou);
-                   the triplet and GIoU workloads run at full size, and with --quick only when named here`;
+  --only ID,...    only the workloads whose id starts with one of these (e.g. --only triplet,giou,ctc);
+                   the triplet, GIoU and CTC workloads run at full size, and with --quick only when named here`;
 
 /** tfjs cpu's full MNIST run is extrapolated from one epoch when it would take longer than this. */
 const CPU_FULL_RUN_LIMIT_MS = 180_000;
@@ -151,6 +151,7 @@ function copyInputs(w: Workload, quick: boolean): number {
   if (w.kind === 'softmax-ce') return copyTime([w.logits, w.labels], r);
   if (w.kind === 'triplet') return copyTime([w.anchor, w.positive, w.negative], r);
   if (w.kind === 'giou') return copyTime([w.boxes1, w.boxes2], r);
+  if (w.kind === 'ctc') return copyTime([w.logProbs, w.targets], r);
   // one pass over the training images (and labels) per epoch
   return copyTime([w.data.train.images, w.data.train.labels], r) * w.epochs;
 }

@@ -1,5 +1,6 @@
 import { binaryCrossEntropy } from '../../core/losses/binaryCrossEntropy';
 import { crossEntropy } from '../../core/losses/crossEntropy';
+import { ctcLoss } from '../../core/losses/ctcLoss';
 import { generalizedBoxIouLoss } from '../../core/losses/generalizedBoxIouLoss';
 import { tripletMarginLoss } from '../../core/losses/tripletMarginLoss';
 import { mse } from '../../core/losses/mse';
@@ -9,7 +10,17 @@ import { gatherRows } from '../../core/training/batches';
 import { Linear } from '../../core/training/linear';
 import { SGD } from '../../core/training/sgd';
 import { measure, type Repetitions, type Result } from './measure';
-import { isElementwise, type BoxWorkload, type ElementwiseWorkload, type MnistData, type MnistWorkload, type SoftmaxWorkload, type TripletWorkload, type Workload } from './workloads';
+import {
+  isElementwise,
+  type BoxWorkload,
+  type CtcWorkload,
+  type ElementwiseWorkload,
+  type MnistData,
+  type MnistWorkload,
+  type SoftmaxWorkload,
+  type TripletWorkload,
+  type Workload,
+} from './workloads';
 
 /**
  * losslab on the typed-array path: `{ data, shape }` tensors over the float32 inputs and a
@@ -20,6 +31,7 @@ export function benchLosslab(w: Workload, reps: Repetitions): Result {
   if (w.kind === 'softmax-ce') return softmax(w, reps);
   if (w.kind === 'triplet') return triplet(w, reps);
   if (w.kind === 'giou') return giou(w, reps);
+  if (w.kind === 'ctc') return ctc(w, reps);
   return mnist(w, reps);
 }
 
@@ -52,6 +64,14 @@ function giou(w: BoxWorkload, reps: Repetitions): Result {
   const b2 = { data: w.boxes2, shape: [w.rows, 4] };
   const options = { out: new Float32Array(4 * w.rows) };
   const { timing, last } = measure(() => generalizedBoxIouLoss.valueAndGrad(b1, b2, options).value as number, reps);
+  return { workload: w.id, system: 'losslab', timing, value: last };
+}
+
+function ctc(w: CtcWorkload, reps: Repetitions): Result {
+  const logProbs = { data: w.logProbs, shape: [w.T, w.N, w.C] };
+  const targets = { data: w.targets, shape: [w.N, w.S] };
+  const options = { out: new Float32Array(w.elements) };
+  const { timing, last } = measure(() => ctcLoss.valueAndGrad(logProbs, targets, w.inputLengths, w.targetLengths, options).value as number, reps);
   return { workload: w.id, system: 'losslab', timing, value: last };
 }
 

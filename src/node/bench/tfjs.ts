@@ -24,15 +24,15 @@ export async function useTfjs(backend: TfjsBackend): Promise<void> {
 
 /** One workload on the current backend; every run computes the value and d loss / d input. */
 export function benchTfjs(w: Workload, system: string, reps: Repetitions): Result {
-  if (w.kind === 'triplet' || w.kind === 'giou') return missing(w, system);
+  if (w.kind === 'triplet' || w.kind === 'giou' || w.kind === 'ctc') return missing(w, system);
   if (isElementwise(w)) return elementwise(w, system, reps);
   if (w.kind === 'softmax-ce') return softmax(w, system, reps);
   return mnist(w, system, reps);
 }
 
-/** TensorFlow.js has no triplet margin loss and no box IoU loss: a row of '—'. */
+/** TensorFlow.js has no triplet margin loss, no box IoU loss and no CTC loss: a row of '—'. */
 function missing(w: Workload, system: string): Result {
-  const loss = w.kind === 'triplet' ? 'triplet margin loss' : 'generalized IoU loss';
+  const loss = w.kind === 'triplet' ? 'triplet margin loss' : w.kind === 'ctc' ? 'CTC loss' : 'generalized IoU loss';
   return { workload: w.id, system, timing: { medianMs: NaN, samplesMs: [], warmup: 0, reps: 0 }, value: null, missing: `TensorFlow.js has no ${loss}` };
 }
 

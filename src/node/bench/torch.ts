@@ -42,6 +42,11 @@ export function benchTorch(workloads: readonly Workload[], reps: (w: Workload) =
         return { ...base, rows: w.rows, cols: w.cols, anchor, positive, negative };
       }
       if (w.kind === 'giou') return { ...base, rows: w.rows, boxes1: file(`${w.id}.boxes1.f32`, w.boxes1), boxes2: file(`${w.id}.boxes2.f32`, w.boxes2) };
+      if (w.kind === 'ctc') {
+        const logProbs = file(`${w.id}.logProbs.f32`, w.logProbs);
+        const [targets, inputLengths, targetLengths] = [w.targets, w.inputLengths, w.targetLengths].map((a, k) => file(`${w.id}.${k}.i32`, a));
+        return { ...base, T: w.T, N: w.N, C: w.C, S: w.S, logProbs, targets, inputLengths, targetLengths };
+      }
       const d = w.data;
       if (!written.has(d)) {
         written.add(d);

@@ -6,7 +6,7 @@ import type { Repetitions } from './measure';
 export const SYSTEMS = ['losslab', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-export type WorkloadKind = 'mse' | 'bce' | 'softmax-ce' | 'mnist-epoch' | 'mnist-full' | 'triplet' | 'giou';
+export type WorkloadKind = 'mse' | 'bce' | 'softmax-ce' | 'mnist-epoch' | 'mnist-full' | 'triplet' | 'giou' | 'ctc';
 
 /** Value + gradient of an elementwise loss over `size` float32 elements. */
 export interface ElementwiseWorkload {
@@ -90,7 +90,26 @@ export interface BoxWorkload {
   reference: number;
 }
 
-export type Workload = ElementwiseWorkload | SoftmaxWorkload | MnistWorkload | TripletWorkload | BoxWorkload;
+/** Value + d/d logProbs of the CTC loss (blank 0, mean over target lengths then the batch) on `[T, N, C]` log-probabilities. */
+export interface CtcWorkload {
+  kind: 'ctc';
+  id: string;
+  label: string;
+  elements: number;
+  T: number;
+  N: number;
+  C: number;
+  S: number;
+  /** log_softmax of N(0, 1) logits (in float64, then rounded to float32), `[T, N, C]`. */
+  logProbs: Float32Array;
+  /** `[N, S]` padded labels in [1, C); lengths in [S/2, S]; input lengths in [3T/4, T]. */
+  targets: Int32Array;
+  inputLengths: Int32Array;
+  targetLengths: Int32Array;
+  reference: number;
+}
+
+export type Workload = ElementwiseWorkload | SoftmaxWorkload | MnistWorkload | TripletWorkload | BoxWorkload | CtcWorkload;
 
 export function isElementwise(w: Workload): w is ElementwiseWorkload {
   return w.kind === 'mse' || w.kind === 'bce';
@@ -104,7 +123,15 @@ export interface BenchConfig {
   /** Run the `mnist-full` workload (all epochs and the test accuracy). */
   mnistFull: boolean;
   /** The losses of several arguments: triplet margin `[rows, cols]` and GIoU over `boxes`; null to skip them. */
-  multi: { triplet: { rows: number; cols: number }; boxes: number } | null;
+  multi: { triplet: { rows: number; cols: number }; boxes: number; ctc: CtcSize } | null;
+}
+
+/** The CTC workload's sizes: T frames, N samples, C classes, targets of up to S labels. */
+export interface CtcSize {
+  T: number;
+  N: number;
+  C: number;
+  S: number;
 }
 
 export const SEED = 20240611;
@@ -118,7 +145,12 @@ export function benchConfig(o: { quick: boolean; mnist: boolean; mnistFull: bool
     softmax: o.quick ? { rows: 64, cols: 100 } : { rows: 4096, cols: 1000 },
     mnist,
     mnistFull: o.mnistFull && mnist !== null,
-    multi: o.multi === false ? null : o.quick ? { triplet: { rows: 64, cols: 16 }, boxes: 1000 } : { triplet: { rows: 4096, cols: 128 }, boxes: 1e5 },
+    multi:
+      o.multi === false
+        ? null
+        : o.quick
+          ? { triplet: { rows: 64, cols: 16 }, boxes: 1000, ctc: { T: 50, N: 4, C: 20, S: 10 } }
+          : { triplet: { rows: 4096, cols: 128 }, boxes: 1e5, ctc: { T: 200, N: 32, C: 50, S: 30 } },
   };
 }
 
@@ -150,6 +182,7 @@ export function buildWorkloads(config: BenchConfig): Workload[] {
   if (config.multi) {
     out.push(tripletWorkload(config.multi.triplet.rows, config.multi.triplet.cols));
     out.push(boxWorkload(config.multi.boxes));
+    out.push(ctcWorkload(config.multi.ctc));
   }
   if (config.mnist) {
     const data = mnistData(config.mnist.train, config.mnist.test, config.mnist.epochs);
@@ -260,6 +293,60 @@ function boxWorkload(rows: number): BoxWorkload {
   }
   const id = `giou-${sizeLabel(rows)}`;
   return { kind: 'giou', id, label: `GIoU ${sizeLabel(rows)} boxes`, elements: 4 * rows, rows, boxes1, boxes2, reference: sum.value() / rows };
+}
+
+function ctcWorkload({ T, N, C, S }: CtcSize): CtcWorkload {
+  const rng = new Random(SEED + T * N * C + 17);
+  const logProbs = new Float32Array(T * N * C);
+  const z = new Float64Array(C);
+  for (let o = 0; o < logProbs.length; o += C) {
+    let m = -Infinity;
+    for (let k = 0; k < C; k++) m = Math.max(m, (z[k] = rng.normal()));
+    let s = 0;
+    for (let k = 0; k < C; k++) s += Math.exp(z[k]! - m);
+    for (let k = 0; k < C; k++) logProbs[o + k] = z[k]! - m - Math.log(s);
+  }
+  const targets = new Int32Array(N * S);
+  for (let i = 0; i < targets.length; i++) targets[i] = 1 + rng.int(C - 1);
+  const targetLengths = new Int32Array(N);
+  const inputLengths = new Int32Array(N);
+  for (let n = 0; n < N; n++) {
+    targetLengths[n] = Math.ceil(S / 2) + rng.int(S - Math.ceil(S / 2) + 1);
+    inputLengths[n] = T - rng.int(Math.floor(T / 4) + 1);
+  }
+  const sum = new CompensatedSum();
+  for (let n = 0; n < N; n++) {
+    const L = targetLengths[n]!;
+    sum.add(ctcReference(logProbs, N, C, n, targets.subarray(n * S, n * S + L), inputLengths[n]!) / Math.max(L, 1));
+  }
+  const id = `ctc-${T}x${N}x${C}`;
+  const label = `CTC [${T} x ${N} x ${C}], S ${S}`;
+  return { kind: 'ctc', id, label, elements: T * N * C, T, N, C, S, logProbs, targets, inputLengths, targetLengths, reference: sum.value() / N };
+}
+
+/**
+ * One sample's CTC loss in float64 by the textbook forward recursion in probability space,
+ * rescaled every frame (Rabiner): independent of losslab's log-space kernel, and exact to ~1e-14
+ * relative on these (not confident) inputs.
+ */
+function ctcReference(lp: Float32Array, N: number, C: number, n: number, labels: Int32Array, Ti: number): number {
+  const ext = [0];
+  for (const k of labels) ext.push(k, 0);
+  const S = ext.length;
+  let alpha = ext.map((k, s) => (s < 2 ? Math.exp(lp[n * C + k]!) : 0));
+  let logScale = 0;
+  for (let t = 1; t <= Ti; t++) {
+    const total = alpha.reduce((a, b) => a + b, 0);
+    logScale += Math.log(total);
+    alpha = alpha.map((a) => a / total);
+    if (t === Ti) break;
+    const o = (t * N + n) * C;
+    alpha = ext.map((k, s) => {
+      const skip = s >= 2 && k !== 0 && k !== ext[s - 2];
+      return Math.exp(lp[o + k]!) * (alpha[s]! + (s >= 1 ? alpha[s - 1]! : 0) + (skip ? alpha[s - 2]! : 0));
+    });
+  }
+  return -(logScale + Math.log(alpha[S - 1]! + (S > 1 ? alpha[S - 2]! : 0)));
 }
 
 function mnistData(trainCount: number, testCount: number, epochs: number): MnistData {

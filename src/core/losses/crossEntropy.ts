@@ -40,14 +40,16 @@ export type CrossEntropyOptions = OptionsOf<typeof spec>;
  * - Gradient: $\partial\ell_i/\partial x_{ic} = W_i p_{ic} - \omega_{ic}$ where $\omega_{ic}$ is the
  *   weighted (smoothed) target and $W_i = \sum_c \omega_{ic}$; for one-hot targets: softmax(x) - y.
  *   An ignored row's gradient is 0.
- * - Stable form (see rowKernels): with the row's max $m$, $c$ entries at it and
- *   $t = \sum_{x_j < m} e^{x_j - m}$, $-\log p_k = (m - x_k) + \mathrm{log1p}((c - 1) + t)$ and
- *   $1 - p_k = \big((c - 1) + t\big)/(c + t)$ at the max, so a confident row keeps every digit
+ * - Stable form (see rowKernels): with the row's max $m$ and $t = \sum_j e^{x_j - m} - 1$ (the sum
+ *   without one max's exact 1, never rounded as $1 + t$), $-\log p_k = (m - x_k) + \mathrm{log1p}(t)$ and
+ *   $1 - p_k = t/(1 + t)$ at the max, so a confident row keeps every digit
  *   (`[[0, 40]]` gives $\mathrm{log1p}(e^{-40}) = 4.2\times10^{-18}$, where $m + \log s - x_k$ gives 0, as does
  *   PyTorch) and logits offset by $10^{16}$ give $\ln 2$. Values and gradients are within a few
- *   ulps of the exact ones; where $W_i p_{ic}$ and $\omega_{ic}$ cancel (a soft target at the
- *   softmax) the row is recomputed in double-double. No clamp is needed: every finite logit
- *   gives a finite gradient; a loss beyond float64 (`[[1e308, -1e308]]`, target 1) throws.
+ *   ulps of the exact ones, except a gradient where $W_i p_{ic}$ and $\omega_{ic}$ cancel (a soft
+ *   target near the softmax): that one is within a few ulps of $W_i p_{ic} + \omega_{ic}$, and where they
+ *   agree to 30 bits (a target equal to fl(softmax)) the row is recomputed in double-double.
+ *   No clamp is needed: every finite logit gives a finite gradient; a loss beyond float64
+ *   (`[[1e308, -1e308]]`, target 1) throws.
  *   Weights whose total $\sum_i w_{y_i}$ (or its inverse) leaves float64 are rescaled by a power of two
  *   for `'mean'`, which does not change it.
  * - PyTorch: `F.cross_entropy(input, target, weight, ignore_index=-100, label_smoothing=0)`.
@@ -89,7 +91,7 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
     const { x, cols, weight, eps } = c;
     const omega = new Float64Array(cols);
     const e = new Float64Array(cols);
-    const stats = new Float64Array(3);
+    const stats = new Float64Array(2);
     for (let r = 0; r < c.rows; r++) {
       const o = r * cols;
       let loss = 0;
@@ -130,8 +132,9 @@ function prepare(input: Values, target: ClassIndices | Values, o: Parsed<typeof 
 /**
  * Nested arrays and tensors hold class probabilities, and so does a flat target
  * of length C for a single `[C]` input (C > 1); anything else holds class indices.
+ * Shared with polyLoss, which reads its targets the same way.
  */
-function probabilityTarget(fn: string, input: Rows, target: ClassIndices | Values): FloatArray | null {
+export function probabilityTarget(fn: string, input: Rows, target: ClassIndices | Values): FloatArray | null {
   if (typeof target === 'number') return null;
   const flatList = Array.isArray(target) ? !Array.isArray(target[0]) : ArrayBuffer.isView(target);
   if (flatList && !(input.shape.length === 1 && (target as ArrayLike<number>).length === input.cols && input.cols > 1)) return null;

@@ -10,7 +10,7 @@ import { defineLoss, type ReductionOptions } from './defineLoss';
 
 // Module-local bindings of the imports used per row: CommonJS builds (tsx) read an import
 // through a getter at each use, which V8 does not inline into a hot loop; these are read once.
-const { logRowSum, restOf, softmaxRowF32, softmaxRowF64, writeOneHotRow, ROW_MAX } = rowModule;
+const { logRowSum, restOf, softmaxRow, writeOneHotRow, ROW_MAX } = rowModule;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -31,7 +31,7 @@ export type FocalLossOptions = OptionsOf<typeof spec>;
  * $$\ell_i = -\alpha_{y_i}\,(1 - p_t)^{\gamma}\log p_t$$
  *
  * $\log p_t$ and $1 - p_t$ come from crossEntropy's row kernel (see rowKernels):
- * $\log p_t = (x_{i y_i} - m) - \mathrm{log1p}((c - 1) + t)$ and $1 - p_t = \sum_{j \ne y_i} e^{x_{ij} - m} / s$
+ * $\log p_t = (x_{i y_i} - m) - \mathrm{log1p}(t)$ and $1 - p_t = \sum_{j \ne y_i} e^{x_{ij} - m} / s$
  * (never $1 - p_t$ itself, which is 0 or a few ulps for a confident row), so
  * $(1 - p_t)^\gamma$ keeps every digit: `focalLoss([[0, 40]], [1], { gamma: 2 })` is
  * $e^{-120}$-sized and exact to the last bits, where PyTorch's `(1 - pt) ** gamma` gives 0. At
@@ -77,7 +77,7 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
   const scale = gradScale('focalLoss', c.reduction, c.rows);
   const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
   const e = new Float64Array(c.cols);
-  const stats = new Float64Array(3);
+  const stats = new Float64Array(2);
   let total = 0;
   let error = 0;
   for (let r = 0; r < c.rows; r++) {
@@ -94,7 +94,7 @@ type Prepared = ReturnType<typeof prepare>;
 
 /**
  * One row's loss; with `out`, also writes scale · d loss / d x for the row. From the row kernel
- * (see rowKernels): log p_t = (x_y - m) - log1p((c - 1) + t) and 1 - p_t = q = rest_y / s, the
+ * (see rowKernels): log p_t = (x_y - m) - log1p(t) and 1 - p_t = q = rest_y / s, the
  * sum of the other classes' e_j (never 1 - p_t, which is 0 or a few ulps for a confident row).
  *
  * d/dp_t [-(1 - p_t)^γ log p_t] = γ (1 - p_t)^(γ-1) log p_t - (1 - p_t)^γ / p_t; times
@@ -108,7 +108,7 @@ function focalRow(c: Prepared, r: number, out: FloatArray | null, scale: number,
   const o = r * cols;
   const y = c.labels[r]!;
   const alpha = c.alpha ? c.alpha[y]! : 1;
-  const s = x instanceof Float32Array ? softmaxRowF32(x, o, cols, e, 0, stats) : softmaxRowF64(x, o, cols, e, 0, stats);
+  const s = softmaxRow(x, o, cols, e, 0, stats);
   if (s !== s) checkFinite('focalLoss', 'input', x);
   const xy = x[o + y]!;
   const logPt = xy - stats[ROW_MAX]! - logRowSum(stats);

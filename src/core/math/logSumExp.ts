@@ -25,13 +25,13 @@ export interface LogSumExp {
 }
 
 /**
- * $\log\sum_j e^{x_j}$ over the last axis, as $m + \mathrm{log1p}((c - 1) + t)$ with the row
- * kernel's max $m$, count $c$ of entries at the max and sum $t$ of the others' $e^{x_j - m}$ (see
- * rowKernels): never overflows (it is at most $m + \ln C$), and a $t$ below ulp(1) still counts.
- * A 1-D `x` gives a number; a `[N, C]` batch gives one value per row. Throws for rank-0 input,
- * NaN or ±Infinity. Where $m$ and $\log s$ cancel (the result is below $2^{-8}$ of them, e.g.
- * `[-ln 2, -ln 2]` gives 2.3e-17, where float64 gives 0 and PyTorch 0) the row is recomputed in
- * double-double, so the result is still accurate to the last bits.
+ * $\log\sum_j e^{x_j}$ over the last axis, as $m + \mathrm{log1p}(t)$ with the row kernel's max
+ * $m$ and $t = \sum_j e^{x_j - m} - 1$ (kept apart from the max's 1, see rowKernels): never
+ * overflows (it is at most $m + \ln C$), and a $t$ below ulp(1) still counts. A 1-D `x` gives a
+ * number; a `[N, C]` batch gives one value per row. Throws for rank-0 input, NaN or ±Infinity.
+ * Where $m$ and $\log s$ cancel (the result below $2^{-8}$ of them: `[-ln 2, -ln 2]` gives
+ * 2.3e-17, where float64 evaluation and PyTorch give 0) the row is recomputed in double-double,
+ * so the result is still accurate to the last bits.
  *
  * The gradient is the softmax, $\partial/\partial x_j \log\sum_k e^{x_k} = \mathrm{softmax}(x)_j$:
  * `logSumExp.grad(x)` gives it shaped like `x` (for a `[N, C]` batch, the gradient of the sum of
@@ -72,7 +72,7 @@ function exactLogSumExp(data: FloatArray, o: number, cols: number, m: number): n
 /** Each row's m + log s (a number for 1-D data); with `grad`, also writes each row's softmax into it. */
 function rowValues({ data, rows, cols, shape }: Rows, grad: Float64Array | null): number | Float64Array {
   const e = grad ?? new Float64Array(cols);
-  const stats = new Float64Array(3);
+  const stats = new Float64Array(2);
   const values = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;

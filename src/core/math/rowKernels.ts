@@ -15,41 +15,44 @@ const fastLog1p = logModule.fastLog1p;
  * paths of categorical / sparseCategoricalCrossEntropy, focalLoss, softmax, logSoftmax,
  * logSumExp). exp and log are fastExp / fastLog1p (within one ulp).
  *
- * For a row x with max m, let e_j = exp(x_j - m), c the number of j with x_j = m (their e_j are
- * exactly 1) and t = Σ_{x_j < m} e_j, so that s = Σ_j e_j = c + t. Then
+ * For a row x with max m, e_j = exp(x_j - m) and s = Σ_j e_j >= 1 (a max's e_j is exactly 1),
+ * the kernel returns s and t = s - 1, the sum of every e_j but one max's, computed without
+ * ever rounding 1 + t (below). Then
  *
- *   log s       = log1p((c - 1) + t)                       (exact argument when c = 1: t itself)
- *   log p_j     = (x_j - m) - log s                        (both terms <= 0: no cancellation)
- *   -log p_k    = (m - x_k) + log1p((c - 1) + t)
- *   1 - p_k     = rest_k / s, rest_k = (c - 1) + t if x_k = m, else s - e_k   (Σ_{j≠k} e_j)
+ *   log s       = log1p(t)
+ *   log p_j     = (x_j - m) - log1p(t)                     (both terms <= 0: no cancellation)
+ *   -log p_k    = (m - x_k) + log1p(t)
+ *   1 - p_k     = rest_k / s, rest_k = t if x_k = m, else s - e_k    (Σ_{j≠k} e_j, restOf)
  *
  * The naive m + log s - x_k rounds at the size of m (crossEntropy([[1e16, 1e16]], [0]) gave 0,
- * not ln 2) and log(1 + t) loses t below ulp(1) ([[0, 40]] gave 0, not 4.2e-18); summing t
- * without the max's exact 1 keeps every digit of t, so a confident row's loss log1p(t) and its
- * target gradient -(1 - p_k) = -t / s are accurate to a few ulps however small t is.
+ * not ln 2) and log(s) of a rounded s = 1 + t loses t below ulp(1) ([[0, 40]] gave 0, not
+ * 4.2e-18); with t kept apart a confident row's loss log1p(t) and its target gradient
+ * -(1 - p_k) = -t / s are accurate to a few ulps however small t is.
  *
- * Every row sum is taken the same way, in two interleaved accumulators (even and odd j) added
- * at the end, which is also how the WebAssembly kernel (ceRowsF32, two f64x2 lanes) sums, so
- * the two paths and every loss sharing a formula (crossEntropy, focalLoss at γ = 0, sparse
- * categorical from logits) agree to the last bit.
+ * The sum: two interleaved accumulators (even and odd j), each starting at 1 so that every term
+ * (<= 1) is at most the running sum and Fast2Sum collects each addition's rounding error exactly
+ * (q); at the end E = s_even - 1 and F = s_odd - 1 (exact while a lane is below 2), E + F by
+ * TwoSum into h + l, and t = (h - 1) + (l + q), s = h + (l + q). So t is as accurate as its terms
+ * (a 5000-term row: 2e-16 relative, not 3e-15) and branch-free. The WebAssembly kernel
+ * (ceRowsF32, two f64x2 lanes) sums the same way, so the two paths and every loss sharing a
+ * formula (crossEntropy, focalLoss at γ = 0, sparse categorical from logits) agree to the last bit.
  */
 
-/** The slots of a row's statistics in the `stats` array the kernel writes: m, t, c. */
+/** The slots of a row's statistics in the `stats` array the kernel writes: m and t = s - 1. */
 export const ROW_MAX = 0;
 export const ROW_REST = 1;
-export const ROW_TIES = 2;
 
 /**
- * softmaxRow for float32 data: fills dst[d + j] = exp(x[o + j] - m) for j in [0, cols), writes
- * stats = [m, t, c] (see above) and returns s = c + t; NaN when the row holds a NaN or ±Infinity
- * (the callers then name it with checkFinite). A float32 copy of softmaxRowF64, so that each
- * one's element loads stay monomorphic in V8: one FloatArray version fed both kinds took
- * 2.6-3.2 ms where this copy takes 1.7 ms for [12800 x 10] float32 rows (the MNIST shape, below
- * the WebAssembly kernel's 16 columns; best of 23 runs on the 2-core bench machine), and was
- * within the noise for [4096 x 1000] rows.
+ * The kernel: fills dst[d + j] = exp(x[o + j] - m) for j in [0, cols), writes stats = [m, t] (see
+ * above) and returns s = 1 + t; NaN when the row holds a NaN or ±Infinity (the callers then name
+ * it with checkFinite). One version for float32 and float64 data: copies per kind, which keep
+ * V8's element loads monomorphic, ran within the noise of this one in crossEntropy (CPU time, best
+ * of 15 alternating runs in one process: [409600 x 10] float32 81-84 ms here, 86-87 ms with
+ * copies; [4096 x 1000] float32 without WebAssembly 27.4 vs 26.2-26.6 ms; 938 calls on [64 x 10]
+ * float64, the MNIST epoch's, 10.7-11.4 vs 12.7-12.8 ms), and so did per-kind copies of the
+ * gradient writer and of hardRow (11.8-12.2 vs 11.8-12.3 ms on the MNIST calls).
  */
-export function softmaxRowF32(x: Float32Array, o: number, cols: number, dst: Float64Array, d: number, stats: Float64Array): number {
-  // max and min, NaN skipped by both comparisons (a NaN shows in the sums below)
+export function softmaxRow(x: FloatArray, o: number, cols: number, dst: Float64Array, d: number, stats: Float64Array): number {
   let m0 = -Infinity;
   let m1 = -Infinity;
   let l0 = Infinity;
@@ -74,142 +77,40 @@ export function softmaxRowF32(x: Float32Array, o: number, cols: number, dst: Flo
   if (!(m > -Infinity && m < Infinity && low > -Infinity)) return NaN;
   stats[ROW_MAX] = m;
   // every exponent in [-708, 0]: expUnchecked needs no clamp; wider rows take fastExp
-  return m - low <= 708 ? expRowF32(x, o, cols, m, dst, d, stats) : expRowWide(x, o, cols, m, dst, d, stats);
-}
-
-/** softmaxRowF32 for float64 data. */
-export function softmaxRowF64(x: Float64Array, o: number, cols: number, dst: Float64Array, d: number, stats: Float64Array): number {
-  let m0 = -Infinity;
-  let m1 = -Infinity;
-  let l0 = Infinity;
-  let l1 = Infinity;
-  const end = o + cols;
-  let j = o;
-  for (; j + 1 < end; j += 2) {
-    const u = x[j]!;
-    const v = x[j + 1]!;
-    m0 = u > m0 ? u : m0;
-    l0 = u < l0 ? u : l0;
-    m1 = v > m1 ? v : m1;
-    l1 = v < l1 ? v : l1;
-  }
-  if (j < end) {
-    const u = x[j]!;
-    m0 = u > m0 ? u : m0;
-    l0 = u < l0 ? u : l0;
-  }
-  const m = m0 > m1 ? m0 : m1;
-  const low = l0 < l1 ? l0 : l1;
-  if (!(m > -Infinity && m < Infinity && low > -Infinity)) return NaN;
-  stats[ROW_MAX] = m;
-  return m - low <= 708 ? expRowF64(x, o, cols, m, dst, d, stats) : expRowWide(x, o, cols, m, dst, d, stats);
-}
-
-/** softmaxRowF32 or softmaxRowF64, by the kind of `x` (for callers outside the hot loops). */
-export function softmaxRow(x: FloatArray, o: number, cols: number, dst: Float64Array, d: number, stats: Float64Array): number {
-  return x instanceof Float32Array ? softmaxRowF32(x, o, cols, dst, d, stats) : softmaxRowF64(x, o, cols, dst, d, stats);
+  return m - low <= 708 ? expRow(x, o, cols, m, dst, d, stats) : expRowWide(x, o, cols, m, dst, d, stats);
 }
 
 /**
- * The exp pass for a row whose exponents z_j = x_j - m all lie in [-708, 0]: e_j = expUnchecked(z_j)
- * into dst, z_j < 0 summed into t and z_j = 0 (e_j = 1) counted into c, even and odd j apart.
- * t is summed with TwoSum's error terms (a 5000-term row: 2e-16 relative, not 3e-15), so it is
- * as accurate as its terms. A NaN z_j (NaN input) lands in c, so s is NaN. Writes
- * stats[ROW_REST], stats[ROW_TIES] and returns s.
+ * The exp pass for a row whose exponents x_j - m all lie in [-708, 0]: e_j = expUnchecked(x_j - m)
+ * into dst, summed as described above (every addition Fast2Sum). A NaN makes s NaN. Writes
+ * stats[ROW_REST] and returns s.
  */
-function expRowF32(x: Float32Array, o: number, cols: number, m: number, dst: Float64Array, d: number, stats: Float64Array): number {
-  // t in two lanes, each with TwoSum's rounding errors collected in q (compensated summation)
-  let t0 = 0;
-  let t1 = 0;
+function expRow(x: FloatArray, o: number, cols: number, m: number, dst: Float64Array, d: number, stats: Float64Array): number {
+  let s0 = 1;
+  let s1 = 1;
   let q0 = 0;
   let q1 = 0;
-  let c0 = 0;
-  let c1 = 0;
   let j = 0;
   for (; j + 1 < cols; j += 2) {
-    const u = x[o + j]! - m;
-    const v = x[o + j + 1]! - m;
-    const a = expUnchecked(u);
-    const b = expUnchecked(v);
+    const a = expUnchecked(x[o + j]! - m);
+    const b = expUnchecked(x[o + j + 1]! - m);
     dst[d + j] = a;
     dst[d + j + 1] = b;
-    if (u < 0) {
-      const y = t0 + a;
-      const w = y - t0;
-      q0 += t0 - (y - w) + (a - w);
-      t0 = y;
-    } else c0 += a;
-    if (v < 0) {
-      const y = t1 + b;
-      const w = y - t1;
-      q1 += t1 - (y - w) + (b - w);
-      t1 = y;
-    } else c1 += b;
+    const y0 = s0 + a;
+    const y1 = s1 + b;
+    q0 += a - (y0 - s0);
+    q1 += b - (y1 - s1);
+    s0 = y0;
+    s1 = y1;
   }
   if (j < cols) {
-    const u = x[o + j]! - m;
-    const a = expUnchecked(u);
+    const a = expUnchecked(x[o + j]! - m);
     dst[d + j] = a;
-    if (u < 0) {
-      const y = t0 + a;
-      const w = y - t0;
-      q0 += t0 - (y - w) + (a - w);
-      t0 = y;
-    } else c0 += a;
+    const y0 = s0 + a;
+    q0 += a - (y0 - s0);
+    s0 = y0;
   }
-  const t = t0 + t1 + (q0 + q1);
-  const c = c0 + c1;
-  stats[ROW_REST] = t;
-  stats[ROW_TIES] = c;
-  return c + t;
-}
-
-/** expRowF32 for float64 data. */
-function expRowF64(x: Float64Array, o: number, cols: number, m: number, dst: Float64Array, d: number, stats: Float64Array): number {
-  // t in two lanes, each with TwoSum's rounding errors collected in q (compensated summation)
-  let t0 = 0;
-  let t1 = 0;
-  let q0 = 0;
-  let q1 = 0;
-  let c0 = 0;
-  let c1 = 0;
-  let j = 0;
-  for (; j + 1 < cols; j += 2) {
-    const u = x[o + j]! - m;
-    const v = x[o + j + 1]! - m;
-    const a = expUnchecked(u);
-    const b = expUnchecked(v);
-    dst[d + j] = a;
-    dst[d + j + 1] = b;
-    if (u < 0) {
-      const y = t0 + a;
-      const w = y - t0;
-      q0 += t0 - (y - w) + (a - w);
-      t0 = y;
-    } else c0 += a;
-    if (v < 0) {
-      const y = t1 + b;
-      const w = y - t1;
-      q1 += t1 - (y - w) + (b - w);
-      t1 = y;
-    } else c1 += b;
-  }
-  if (j < cols) {
-    const u = x[o + j]! - m;
-    const a = expUnchecked(u);
-    dst[d + j] = a;
-    if (u < 0) {
-      const y = t0 + a;
-      const w = y - t0;
-      q0 += t0 - (y - w) + (a - w);
-      t0 = y;
-    } else c0 += a;
-  }
-  const t = t0 + t1 + (q0 + q1);
-  const c = c0 + c1;
-  stats[ROW_REST] = t;
-  stats[ROW_TIES] = c;
-  return c + t;
+  return finish(s0, s1, q0 + q1, stats);
 }
 
 /**
@@ -217,70 +118,61 @@ function expRowF64(x: Float64Array, o: number, cols: number, m: number, dst: Flo
  * -Infinity for a row spanning more than the float64 range, and gives 0). Rare: one copy.
  */
 function expRowWide(x: FloatArray, o: number, cols: number, m: number, dst: Float64Array, d: number, stats: Float64Array): number {
-  // t in two lanes, each with TwoSum's rounding errors collected in q (compensated summation)
-  let t0 = 0;
-  let t1 = 0;
+  let s0 = 1;
+  let s1 = 1;
   let q0 = 0;
   let q1 = 0;
-  let c0 = 0;
-  let c1 = 0;
   let j = 0;
   for (; j + 1 < cols; j += 2) {
-    const u = x[o + j]! - m;
-    const v = x[o + j + 1]! - m;
-    const a = fastExp(u);
-    const b = fastExp(v);
+    const a = fastExp(x[o + j]! - m);
+    const b = fastExp(x[o + j + 1]! - m);
     dst[d + j] = a;
     dst[d + j + 1] = b;
-    if (u < 0) {
-      const y = t0 + a;
-      const w = y - t0;
-      q0 += t0 - (y - w) + (a - w);
-      t0 = y;
-    } else c0 += a;
-    if (v < 0) {
-      const y = t1 + b;
-      const w = y - t1;
-      q1 += t1 - (y - w) + (b - w);
-      t1 = y;
-    } else c1 += b;
+    const y0 = s0 + a;
+    const y1 = s1 + b;
+    q0 += a - (y0 - s0);
+    q1 += b - (y1 - s1);
+    s0 = y0;
+    s1 = y1;
   }
   if (j < cols) {
-    const u = x[o + j]! - m;
-    const a = fastExp(u);
+    const a = fastExp(x[o + j]! - m);
     dst[d + j] = a;
-    if (u < 0) {
-      const y = t0 + a;
-      const w = y - t0;
-      q0 += t0 - (y - w) + (a - w);
-      t0 = y;
-    } else c0 += a;
+    const y0 = s0 + a;
+    q0 += a - (y0 - s0);
+    s0 = y0;
   }
-  const t = t0 + t1 + (q0 + q1);
-  const c = c0 + c1;
-  stats[ROW_REST] = t;
-  stats[ROW_TIES] = c;
-  return c + t;
+  return finish(s0, s1, q0 + q1, stats);
 }
 
-/** log s = log1p((c - 1) + t) of a row's statistics: the row's log-sum-exp is m + this. */
+/** t = s - 1 and s from the two lanes' sums (each started at 1) and their rounding errors q. */
+function finish(s0: number, s1: number, q: number, stats: Float64Array): number {
+  const e = s0 - 1;
+  const f = s1 - 1;
+  const h = e + f;
+  const bb = h - e;
+  const lo = e - (h - bb) + (f - bb) + q;
+  stats[ROW_REST] = h - 1 + lo;
+  return h + lo;
+}
+
+/** log s = log1p(t) of a row's statistics: the row's log-sum-exp is m + this. */
 export function logRowSum(stats: Float64Array): number {
-  return fastLog1p(stats[ROW_TIES]! - 1 + stats[ROW_REST]!);
+  return fastLog1p(stats[ROW_REST]!);
 }
 
 /**
- * Σ_{j≠k} e_j of a row (so 1 - p_k = rest / s) given e_k = dst value at k and x_k: exact-argument
- * (c - 1) + t when x_k is the max (s - e_k would cancel), else s - e_k (>= s / 2: no cancellation).
+ * Σ_{j≠k} e_j of a row (so 1 - p_k = rest / s) given x_k and e_k: t when x_k is a max (s - 1
+ * would cancel), else s - e_k (>= s / 2: no cancellation).
  */
 export function restOf(stats: Float64Array, s: number, xk: number, ek: number): number {
-  return xk === stats[ROW_MAX] ? stats[ROW_TIES]! - 1 + stats[ROW_REST]! : s - ek;
+  return xk === stats[ROW_MAX] ? stats[ROW_REST]! : s - ek;
 }
 
 /**
  * Writes a one-hot row's gradient g (softmax - onehot(k)) given a = g / s: out_j = a e_j for every j,
  * then out_k = -(a rest) with rest = Σ_{j≠k} e_j (restOf). `e` may be `out` itself (eo = o, a
- * float64 out). One version for both destinations: float32 / float64 copies ran no faster
- * ([4096 x 1000] and [12800 x 10] rows, both kinds: within the machine's noise or slower).
+ * float64 out).
  */
 export function writeOneHotRow(out: FloatArray, o: number, e: Float64Array, eo: number, cols: number, k: number, a: number, rest: number): void {
   let j = 0;

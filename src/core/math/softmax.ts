@@ -22,7 +22,7 @@ export function softmax<I extends Values>(x: I): GradOf<I> {
 /** The softmax of each row of data[rows, cols], flat (also logSumExp's gradient). */
 export function softmaxInto(data: FloatArray, rows: number, cols: number): Float64Array {
   const out = new Float64Array(data.length);
-  const stats = new Float64Array(3);
+  const stats = new Float64Array(2);
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const s = softmaxRow(data, o, cols, out, o, stats);

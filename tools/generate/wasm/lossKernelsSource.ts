@@ -152,21 +152,22 @@ function expPairs(): Func {
 
 /**
  * ceRowsF32(x, out, e, labels, res, rows, cols, scale, ignoreIndex): crossEntropy's class-index
- * rows (hardRow in src/core/losses/softmaxRows.ts) for float32 logits x[rows, cols] and float32
- * gradient out, with labels (i32) and an f64 scratch e of cols. Per row r: m and the min by f32
- * comparisons that skip NaN; when the label is not ignoreIndex, m is finite and m - min <= 708:
- * z_j = x_j - m, e_j = e^z_j (vexp, two lanes = the even and odd j), summed into t where z_j < 0
- * (with TwoSum, its rounding errors into q) and into c (the count of maxima, e_j = 1) elsewhere;
- * t = (t_even [+ e_last] + t_odd) + (q_even [+ ...] + q_odd), c alike, s = c + t; then a = scale / s, out_j = f32(a e_j), out_k = f32(-(a rest)) with
- * rest = (c - 1) + t when x_k = m, else s - e_k; and res[4r..4r+3] = m, t, c, 0. Any other row
- * gets res[4r + 3] = 1 and is left to the caller (as is a row whose s is NaN: a NaN input).
+ * rows (hardRow in src/core/losses/softmaxRows.ts, the kernel of src/core/math/rowKernels.ts) for
+ * float32 logits x[rows, cols] and float32 gradient out, with labels (i32) and an f64 scratch e of
+ * cols. Per row r: m and the min by f32 comparisons that skip NaN; when the label is not
+ * ignoreIndex, m is finite and m - min <= 708: e_j = e^(x_j - m) (vexp, two lanes = the even and
+ * odd j), each lane's sum started at 1 with Fast2Sum's errors kept (the last odd j into lane 0),
+ * then t = (h - 1) + lo and s = h + lo from h + lo = TwoSum(s_even - 1, s_odd - 1) + q; a = scale / s,
+ * out_j = f32(a e_j), out_k = f32(-(a rest)) with rest = t when x_k = m, else s - e_k; and
+ * res[3r..3r+2] = m, t, 0. Any other row gets res[3r + 2] = 1 and is left to the caller (as is a
+ * row whose s is NaN: a NaN input).
  */
 function ceRowsF32(): Func {
   const [X, OUT, E, LAB, RES, ROWS, COLS, SCALE, IGNORE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
   const L = new KernelLocals(9);
   const r = L.add(I32), j = L.add(I32), xo = L.add(I32), oo = L.add(I32), k = L.add(I32), cols4 = L.add(I32), cols2 = L.add(I32), ro = L.add(I32);
-  const m = L.add(F64), low = L.add(F64), s = L.add(F64), a = L.add(F64), v = L.add(F64), s0 = L.add(F64), t = L.add(F64), c = L.add(F64), c0 = L.add(F64), zs = L.add(F64), q0 = L.add(F64), y = L.add(F64), w = L.add(F64);
-  const vm = L.add(V128), vl = L.add(V128), z = L.add(V128), acc = L.add(V128), mv = L.add(V128), va = L.add(V128), ev = L.add(V128), ties = L.add(V128), below = L.add(V128), zero = L.add(V128), accq = L.add(V128), vy = L.add(V128), vw = L.add(V128);
+  const m = L.add(F64), low = L.add(F64), s = L.add(F64), a = L.add(F64), v = L.add(F64), s0 = L.add(F64), t = L.add(F64), q0 = L.add(F64), y = L.add(F64), f = L.add(F64), h = L.add(F64), lo = L.add(F64);
+  const vm = L.add(V128), vl = L.add(V128), z = L.add(V128), acc = L.add(V128), mv = L.add(V128), va = L.add(V128), ev = L.add(V128), accq = L.add(V128), vy = L.add(V128);
   const e = L.expLocals();
   const xAt = (idx: Code) => cat(get(xo), idx, op.i32(2), op.i32Shl, op.i32Add);
   const eAt = (idx: Code) => cat(get(E), idx, op.i32(3), op.i32Shl, op.i32Add);
@@ -184,7 +185,7 @@ function ceRowsF32(): Func {
     get(r), get(ROWS), op.i32GeS, op.brIf(1),
     get(X), get(r), get(COLS), op.i32Mul, op.i32(2), op.i32Shl, op.i32Add, set(xo),
     get(OUT), get(r), get(COLS), op.i32Mul, op.i32(2), op.i32Shl, op.i32Add, set(oo),
-    get(RES), get(r), op.i32(32), op.i32Mul, op.i32Add, set(ro),
+    get(RES), get(r), op.i32(24), op.i32Mul, op.i32Add, set(ro),
     get(LAB), get(r), op.i32(2), op.i32Shl, op.i32Add, op.i32Load(), set(k),
     // the row's max and min, NaN skipped (pmax(a, b) = a < b ? b : a)
     op.f64(-Infinity), op.f32DemoteF64, simd.f32x4Splat, set(vm),
@@ -207,50 +208,48 @@ function ceRowsF32(): Func {
     op.br(0),
     op.end, op.end,
     // rows left to the caller: ignored, no finite max, or exponents below -708
-    get(ro), op.f64(1), op.f64Store(24),
+    get(ro), op.f64(1), op.f64Store(16),
     get(k), get(IGNORE), op.i32Ne,
     get(m), op.f64(-Infinity), op.f64Gt, op.i32And,
     get(m), op.f64(Infinity), op.f64Lt, op.i32And,
     get(m), get(low), op.f64Sub, op.f64(708), op.f64Le, op.i32And,
     op.if,
-    // e_j = exp(x_j - m), even j in lane 0, odd j in lane 1; z_j < 0 into acc (t), z_j = 0 or NaN into ties (c)
+    // e_j = exp(x_j - m), even j in lane 0, odd j in lane 1, each lane's sum started at 1 with
+    // Fast2Sum's errors in accq: y = acc + e, accq += e - (y - acc), acc = y
     get(m), simd.f64x2Splat, set(mv),
-    op.f64(0), simd.f64x2Splat, op.localTee(zero), op.localTee(acc), op.localTee(accq), set(ties),
+    op.f64(1), simd.f64x2Splat, set(acc),
+    op.f64(0), simd.f64x2Splat, set(accq),
     op.i32(0), set(j),
     op.block, op.loop,
     get(j), get(cols2), op.i32GeS, op.brIf(1),
     xAt(get(j)), simd.load64Zero(), simd.f64x2PromoteLow, get(mv), simd.f64x2Sub, set(z),
     eAt(get(j)), vexp(z, e), op.localTee(ev), simd.store(),
-    get(z), get(zero), simd.f64x2Lt, set(below),
-    get(ties), get(zero), get(ev), get(below), simd.bitselect, simd.f64x2Add, set(ties),
-    // TwoSum of acc and the masked e: y = acc + v, w = y - acc, accq += (acc - (y - w)) + (v - w)
-    get(ev), get(below), simd.and, set(ev),
     get(acc), get(ev), simd.f64x2Add, set(vy),
-    get(vy), get(acc), simd.f64x2Sub, set(vw),
-    get(accq), get(acc), get(vy), get(vw), simd.f64x2Sub, simd.f64x2Sub, get(ev), get(vw), simd.f64x2Sub, simd.f64x2Add, simd.f64x2Add, set(accq),
+    get(accq), get(ev), get(vy), get(acc), simd.f64x2Sub, simd.f64x2Sub, simd.f64x2Add, set(accq),
     get(vy), set(acc),
     get(j), op.i32(2), op.i32Add, set(j),
     op.br(0),
     op.end, op.end,
     get(acc), simd.f64x2ExtractLane(0), set(s0),
     get(accq), simd.f64x2ExtractLane(0), set(q0),
-    get(ties), simd.f64x2ExtractLane(0), set(c0),
     get(j), get(COLS), op.i32LtS,
     op.if,
-    xAt(get(j)), op.f32Load(), op.f64PromoteF32, get(m), op.f64Sub, op.localTee(zs), simd.f64x2Splat, set(z),
+    xAt(get(j)), op.f32Load(), op.f64PromoteF32, get(m), op.f64Sub, simd.f64x2Splat, set(z),
     vexp(z, e), simd.f64x2ExtractLane(0), set(v),
     eAt(get(j)), get(v), op.f64Store(),
-    // TwoSum of s0 and (z < 0 ? v : 0) into s0, q0; c0 += z < 0 ? 0 : v (adding +0 leaves a sum's bits as they are)
-    get(c0), op.f64(0), get(v), get(zs), op.f64(0), op.f64Lt, op.select, op.f64Add, set(c0),
-    get(v), op.f64(0), get(zs), op.f64(0), op.f64Lt, op.select, set(v),
     get(s0), get(v), op.f64Add, set(y),
-    get(y), get(s0), op.f64Sub, set(w),
-    get(q0), get(s0), get(y), get(w), op.f64Sub, op.f64Sub, get(v), get(w), op.f64Sub, op.f64Add, op.f64Add, set(q0),
+    get(q0), get(v), get(y), get(s0), op.f64Sub, op.f64Sub, op.f64Add, set(q0),
     get(y), set(s0),
     op.end,
-    get(s0), get(acc), simd.f64x2ExtractLane(1), op.f64Add, get(q0), get(accq), simd.f64x2ExtractLane(1), op.f64Add, op.f64Add, set(t),
-    get(c0), get(ties), simd.f64x2ExtractLane(1), op.f64Add, set(c),
-    get(c), get(t), op.f64Add, set(s),
+    // finish: e = s_even - 1, f = s_odd - 1, h + lo = TwoSum(e, f) + q, t = (h - 1) + lo, s = h + lo
+    get(s0), op.f64(1), op.f64Sub, set(s0),
+    get(acc), simd.f64x2ExtractLane(1), op.f64(1), op.f64Sub, set(f),
+    get(s0), get(f), op.f64Add, set(h),
+    get(h), get(s0), op.f64Sub, set(y),
+    get(s0), get(h), get(y), op.f64Sub, op.f64Sub, get(f), get(y), op.f64Sub, op.f64Add,
+    get(q0), get(accq), simd.f64x2ExtractLane(1), op.f64Add, op.f64Add, set(lo),
+    get(h), op.f64(1), op.f64Sub, get(lo), op.f64Add, set(t),
+    get(h), get(lo), op.f64Add, set(s),
     get(s), get(s), op.f64Eq,
     op.if,
     get(SCALE), get(s), op.f64Div, set(a),
@@ -266,18 +265,17 @@ function ceRowsF32(): Func {
     op.if,
     oAt(get(j)), get(a), eAt(get(j)), op.f64Load(), op.f64Mul, op.f32DemoteF64, op.f32Store(),
     op.end,
-    // out_k = f32(-(a rest)) (as (a rest) (-1), the same bits), rest = x_k = m ? (c - 1) + t : s - e_k
+    // out_k = f32(-(a rest)) (as (a rest) (-1), the same bits), rest = x_k = m ? t : s - e_k
     oAt(get(k)),
     get(a),
-    get(c), op.f64(1), op.f64Sub, get(t), op.f64Add,
+    get(t),
     get(s), eAt(get(k)), op.f64Load(), op.f64Sub,
     xAt(get(k)), op.f32Load(), op.f64PromoteF32, get(m), op.f64Eq,
     op.select,
     op.f64Mul, op.f64(-1), op.f64Mul, op.f32DemoteF64, op.f32Store(),
     get(ro), get(m), op.f64Store(0),
     get(ro), get(t), op.f64Store(8),
-    get(ro), get(c), op.f64Store(16),
-    get(ro), op.f64(0), op.f64Store(24),
+    get(ro), op.f64(0), op.f64Store(16),
     op.end,
     op.end,
     get(r), op.i32(1), op.i32Add, set(r),

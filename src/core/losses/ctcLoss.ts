@@ -146,18 +146,22 @@ const baseValueAndGrad = base.valueAndGrad.bind(base);
  *   returns Infinity; this package never returns ±Infinity).
  * - Shapes: `logProbs` `[T, N, C]` (or `[T, C]` for one sample), log-probabilities (log_softmax over
  *   the classes), finite and <= 0; `targets` `[N, S]` padded (entries past a sample's length are
- *   not read) or 1-D concatenated, of length $\sum_n L_n$ (`[S]` for one sample), each label a class
- *   index other than the blank; `inputLengths` $T_n \in [0, T]$ and `targetLengths` $L_n$ (<= S when
- *   padded): `[N]` integers, bare numbers for one sample.
- * - Gradient: $\partial\ell_n/\partial y_{t,n,k} = -\gamma_{t,n,k}$, the posterior probability that
- *   frame t emits k, $\sum_{s:\, l'_s = k} e^{\alpha_t(s) + \beta_t(s) - \log P}$ over the states of the
- *   blank-extended target $l'$, for $t < T_n$ (0 beyond); times $1/(N \max(L_n, 1))$ for `'mean'`.
- *   PyTorch's autograd returns $e^{y_{t,n,k}} - \gamma_{t,n,k}$ instead: its kernel assumes `logProbs`
- *   is log_softmax of logits z and gives d loss / d z. Through a log_softmax, both give that same
- *   d loss / d z.
+ *   not read) or 1-D concatenated, of length $\sum_n L_n$ (one sample: 1-D of length $L$, or
+ *   `[1, S]`), each label a class index other than the blank; `inputLengths` $T_n \in [0, T]$ and
+ *   `targetLengths` $L_n$ (<= S when padded): `[N]` integers, bare numbers for one sample. An empty
+ *   input with an empty target has loss 0 (the empty alignment).
+ * - Gradient: $\partial\ell_n/\partial y_{t,n,k} = -\gamma_{t,n,k}$ for $t < T_n$ (0 beyond), the
+ *   posterior probability that frame t emits k:
+ *   $\gamma_{t,n,k} = \sum_{\pi:\ \mathcal{B}(\pi) = l_n,\ \pi_t = k} P(\pi) \,/ \sum_{\pi:\ \mathcal{B}(\pi) = l_n} P(\pi)$,
+ *   $P(\pi) = \prod_t e^{y_{t,\pi_t}}$; times $1/(N \max(L_n, 1))$ for `'mean'`. PyTorch's autograd
+ *   returns $e^{y_{t,n,k}} - \gamma_{t,n,k}$ instead: its kernel assumes `logProbs` is log_softmax of
+ *   logits z and gives d loss / d z. Through a log_softmax, both give that same d loss / d z.
  * - PyTorch: `F.ctc_loss(log_probs, targets, input_lengths, target_lengths, blank=0, reduction='mean',
- *   zero_infinity=False)`, with the differences above; it does not check log-probabilities or a
- *   label equal to the blank, which are rejected here.
+ *   zero_infinity=False)`, with the differences above. PyTorch checks neither the log-probabilities
+ *   nor the labels; here a positive log-probability (a probability above 1: most often scores
+ *   passed without log_softmax) and a label equal to the blank throw, and so does -Infinity, like
+ *   every non-finite input (mask a class with a large negative number instead). PyTorch 1.13 gives
+ *   an empty input with a non-empty target a finite loss; here it has no valid alignment.
  *
  * @example
  * // T = 2 frames of C = 2 classes (blank, "a"), each 1/2; the target "a" has 3 paths: a-, -a, aa

@@ -59,3 +59,31 @@ describe('binaryCrossEntropy', () => {
     );
   });
 });
+
+describe('binaryCrossEntropy weight broadcasting, clamps and smoothing', () => {
+  const p = [[0.9, 0.2, 0.6], [0.3, 0.5, 0.99]];
+  const t = [[1, 0, 1], [0, 1, 1]];
+  it.each([
+    ['a number', 2, [[2, 2, 2], [2, 2, 2]]],
+    ['[C] against [N, C]', [1, 2, 3], [[1, 2, 3], [1, 2, 3]]],
+    ['[N, 1] against [N, C]', [[3], [0.5]], [[3, 3, 3], [0.5, 0.5, 0.5]]],
+    ['[1, 1] against [N, C]', [[4]], [[4, 4, 4], [4, 4, 4]]],
+  ])('takes a weight as %s, as its full-shape expansion', (_, weight, same) => {
+    expect(binaryCrossEntropy(p, t, { weight: weight as number, reduction: 'none' })).toEqual(binaryCrossEntropy(p, t, { weight: same, reduction: 'none' }));
+    expect(binaryCrossEntropy.grad(p, t, { weight: weight as number })).toEqual(binaryCrossEntropy.grad(p, t, { weight: same }));
+  });
+
+  it('gives finite gradients for denormal and nearly-1 probabilities, with the denominator clamped at 1e-12 as PyTorch', () => {
+    const eps = Math.fround(1e-12);
+    const g = binaryCrossEntropy.grad([1e-320, 1 - 2 ** -53, 5e-324], [1, 0, 0], { reduction: 'sum' });
+    expect(g).toEqual([(1e-320 - 1) / eps, (1 - 2 ** -53) / eps, 5e-324 / eps]);
+    expect(binaryCrossEntropy([1e-320], [1])).toBe(100);
+  });
+
+  it('smooths as the mix (1 - s) l(y) + (s/2)(l(1) + l(0)) of the hard losses', () => {
+    const s = 0.2;
+    const hard = -Math.log(0.7);
+    const both = -Math.log(0.7) - Math.log(0.3);
+    expectClose(binaryCrossEntropy([0.7], [1], { labelSmoothing: s }), (1 - s) * hard + (s / 2) * both, 1e-15);
+  });
+});

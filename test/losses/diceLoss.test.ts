@@ -40,3 +40,19 @@ describe('diceLoss', () => {
     expect(() => diceLoss([1], [1], { smooth: -1 })).toThrow('diceLoss: options.smooth must be a finite number >= 0, got -1');
   });
 });
+
+describe('diceLoss to float64 accuracy', () => {
+  it('keeps the small loss of a near-perfect mask: E / (U + s) with E = sum of y (1 - p) + p (1 - y)', () => {
+    const p = [1 - 1e-10, 1e-10];
+    const expected = (1 - p[0]! + p[1]!) / (1 + p[0]! + p[1]!);
+    expect(Math.abs(diceLoss(p, [1, 0], { smooth: 0 }) - expected) / expected).toBeLessThan(1e-15);
+    const oneMinusDice = 1 - (2 * p[0]!) / (1 + p[0]! + p[1]!);
+    expect(Math.abs(oneMinusDice - expected) / expected).toBeGreaterThan(1e-8);
+  });
+
+  it('gives the finite gradient (1 - 2y) / s of an empty row for a tiny smooth, and rejects one that overflows', () => {
+    expect(diceLoss.grad([[0, 0]], [[0, 0]], { smooth: 1e-200, reduction: 'sum' })).toEqual([[1e200, 1e200]]);
+    expect(diceLoss([[0, 0]], [[0, 0]], { smooth: 1e-200 })).toBe(0);
+    expect(() => diceLoss.grad([[0, 0]], [[0, 0]], { smooth: 1e-320 })).toThrow('diceLoss: the gradient at input[0] (1 / (sum + smooth) overflows) must be finite, got Infinity');
+  });
+});

@@ -52,3 +52,25 @@ describe('klDivergence', () => {
     );
   });
 });
+
+describe('klDivergence to float64 accuracy', () => {
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+  it('keeps the digits of nearly equal distributions, whose terms of 1e-9 cancel to 1e-18', () => {
+    // p = [1/2, 1/2], q = [1/2 + d, 1/2 - d]: D = -(1/2) log(1 - 4 d^2) exactly, for d = 2^-30
+    const d = 2 ** -30;
+    const exact = -0.5 * Math.log1p(-4 * d * d);
+    expect(rel(klDivergence([0.5 + d, 0.5 - d], [0.5, 0.5]), exact)).toBeLessThan(1e-14);
+    const termByTerm = 0.5 * Math.log(0.5 / (0.5 + d)) + 0.5 * Math.log(0.5 / (0.5 - d));
+    expect(rel(termByTerm, exact)).toBeGreaterThan(1e-6);
+  });
+
+  it('takes p log(p/q) as p log1p((p - q)/q) for p near q, item by item', () => {
+    const q = 0.3 + 1e-12;
+    expect(rel((klDivergence([q], [0.3], { reduction: 'none' }) as Float64Array)[0]!, 0.3 * Math.log1p((0.3 - q) / q))).toBeLessThan(1e-15);
+  });
+
+  it('has the gradient -p/q, finite for a denormal q under a small p', () => {
+    expect(klDivergence.grad([1e-310, 1 - 1e-310], [1e-300 * 1e-10, 1 - 1e-310], { reduction: 'sum' })).toEqual([-((1e-300 * 1e-10) / 1e-310), -1]);
+  });
+});

@@ -30,3 +30,12 @@ describe('rmse', () => {
     expect(() => rmse([1, 2], [1])).toThrow('rmse: target must be of shape [2] like input, got shape [1]');
   });
 });
+
+describe('rmse beyond the range of mse', () => {
+  it('is finite where the mean of squares overflows or underflows float64 but the root does not', () => {
+    expectClose(rmse([1e200, -3e200, 0], [0, 0, 0]), Math.sqrt(10 / 3) * 1e200, 1e-15);
+    expect(Math.abs(rmse([1e-200, 2e-200], [0, 0]) / 1e-200 - Math.sqrt(5 / 2))).toBeLessThan(1e-15);
+    expectClose(rmse.grad([1e-200, 2e-200], [0, 0]), [1 / Math.sqrt(10), 2 / Math.sqrt(10)], 1e-15);
+    expectClose(rmse.grad([1e200, -3e200, 0], [0, 0, 0]), [1 / Math.sqrt(30), -3 / Math.sqrt(30), 0], 1e-15);
+  });
+});

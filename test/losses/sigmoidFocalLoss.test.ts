@@ -59,3 +59,33 @@ describe('sigmoidFocalLoss', () => {
     expect(() => sigmoidFocalLoss([0], [3])).toThrow('sigmoidFocalLoss: target[0] must be a probability in [0, 1], got 3');
   });
 });
+
+describe('sigmoidFocalLoss to float64 accuracy', () => {
+  const rel = (a: number, b: number) => Math.abs(a - b) / Math.abs(b);
+
+  it('keeps the digits of confident right predictions, where 1 - sigmoid(x) keeps few', () => {
+    for (const x of [20, 36, 37, 40]) {
+      const m = Math.exp(-x) / (1 + Math.exp(-x));
+      const exact = m * m * Math.log1p(Math.exp(-x));
+      expect(rel(sigmoidFocalLoss([x], [1], { alpha: -1 }), exact), `x = ${x}`).toBeLessThan(1e-14);
+      expect(rel(sigmoidFocalLoss([-x], [0], { alpha: -1 }), exact), `x = -${x}`).toBeLessThan(1e-14);
+    }
+    const torchvision = (x: number) => (1 - sig(x)) ** 2 * Math.log1p(Math.exp(-x));
+    const exact36 = (Math.exp(-36) / (1 + Math.exp(-36))) ** 2 * Math.log1p(Math.exp(-36));
+    expect(rel(torchvision(36), exact36)).toBeGreaterThan(0.04);
+  });
+
+  it('has the gradient of a confident right prediction to the last digits: m^2 [-m - 2 m (1 - m) BCE] for t = 1', () => {
+    const x = 30;
+    const m = Math.exp(-x) / (1 + Math.exp(-x));
+    const bce = Math.log1p(Math.exp(-x));
+    const exact = m * m * (-m - 2 * (1 - m) * bce);
+    expect(rel(sigmoidFocalLoss.grad([x], [1], { alpha: -1, reduction: 'sum' })[0]!, exact)).toBeLessThan(1e-14);
+  });
+
+  it('stays finite at logits of +-740 for any gamma, even 0.01 where m^(gamma - 1) overflows', () => {
+    const g = sigmoidFocalLoss.grad([740, -740, 745, -745], [0, 1, 1, 0], { gamma: 0.01, reduction: 'sum' });
+    for (const v of g) expect(Number.isFinite(v)).toBe(true);
+    expect(g[0]).toBeCloseTo(0.75, 12);
+  });
+});

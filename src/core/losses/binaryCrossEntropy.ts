@@ -46,7 +46,10 @@ const MIN_NORMAL = logModule.MIN_NORMAL;
  * - Gradient (PyTorch's backward): $\partial\ell_i/\partial p_i = w_i (p_i - t_i) / \max(p_i(1 - p_i), 10^{-12})$,
  *   over $n$ for `'mean'`; the floor keeps it finite for $p$ = 0, 1 or denormal.
  * - Accuracy: $\log(1 - p)$ is the log of the exact $1 - p$ (see logLikelihood); no terms of
- *   opposite signs are added, so each $\ell_i$ is within a few ulps.
+ *   opposite signs are added, so each $\ell_i$ is within a few ulps; under smoothing $\ell_i$ is
+ *   $(1 - s)\,\ell(y_i) + \frac s2(\ell(1) + \ell(0))$, never through a rounded $t_i$ (see readBinaryPair).
+ *   Sums are compensated (see elementwise.ts). Float32 arrays with hard targets and no weight run
+ *   the WebAssembly SIMD kernel, whose TypeScript fallback gives the same bits.
  * - PyTorch: `F.binary_cross_entropy(input, target, weight)`; Keras: `BinaryCrossentropy(label_smoothing)`
  *   (which clips $p$ to $[10^{-7}, 1 - 10^{-7}]$ instead of clamping the log).
  *

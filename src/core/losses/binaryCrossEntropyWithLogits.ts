@@ -36,7 +36,10 @@ export type BinaryCrossEntropyWithLogitsOptions = OptionsOf<typeof spec>;
  * - Shapes: `input` (logits) and `target` (in [0, 1]): any equal shape.
  * - Gradient: $\partial\ell_i/\partial x_i = w_i\left[(1 - t_i)\,\sigma(x_i) - q_i t_i\,\sigma(-x_i)\right]$,
  *   $= w_i(\sigma(x_i) - t_i)$ without `posWeight`; over $n$ for `'mean'`. $\sigma(\pm x)$ are
- *   each computed directly, so a confident logit keeps its gradient's digits.
+ *   each computed directly, so a confident logit keeps its gradient's digits; where a soft target
+ *   makes the two terms cancel (t near $\sigma(x)$) the difference is redone in double-double.
+ * - Accuracy: under smoothing, $\ell_i = (1 - s)\,\ell(y_i) + \frac s2(\ell(1) + \ell(0))$, never
+ *   through a rounded $t_i$ (see readBinaryPair); sums are compensated (see elementwise.ts).
  * - PyTorch: `F.binary_cross_entropy_with_logits(input, target, weight, pos_weight=posWeight)`;
  *   Keras: `BinaryCrossentropy(from_logits=True, label_smoothing)`. Finite for logits of ±1e4.
  *

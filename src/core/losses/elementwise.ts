@@ -177,6 +177,7 @@ let copies = 0;
  * results, slower.
  */
 function loopFor(k: Kernel, e: Elements, out: FloatArray | null, items: Float64Array | null): SumLoop {
+  if (!copiesOn) return sumLoop;
   const key = kind(e.x) + 3 * (kind(e.y) + 3 * (kind(e.w) + 3 * (kind(e.q) + 3 * (kind(out) + 3 * (items === null ? 0 : 1)))));
   let loop = k.loops[key];
   if (loop === undefined) {
@@ -201,6 +202,13 @@ function loopFor(k: Kernel, e: Elements, out: FloatArray | null, items: Float64A
     k.loops[key] = loop;
   }
   return loop;
+}
+
+let copiesOn = true;
+
+/** Turns the compiled copies of the loop on (default) or off (then sumLoop itself runs), e.g. to compare both. */
+export function useLoopCopies(on: boolean): void {
+  copiesOn = on;
 }
 
 const kind = (v: FloatArray | null) => (v === null ? 0 : v instanceof Float32Array ? 1 : 2);
@@ -241,7 +249,7 @@ function rescaledMean(k: Kernel, c: Elements): number {
     err += sum - (t - bb) + (v - bb);
     sum = t;
   }
-  return ((sum + err) / c.count) * 2 ** 64;
+  return ((sum - sum === 0 ? sum + err : sum) / c.count) * 2 ** 64;
 }
 
 /** What an elementwise loss's file provides: its name, options, kernel and reader. */

@@ -24,6 +24,9 @@ const spec = {
  * - Gradient: $\partial\ell_i/\partial x_{ij} = -y_{ij}/C$ where $1 - y_{ij}x_{ij} > 0$, else 0,
  *   including at the kink $y x = 1$ (PyTorch / TensorFlow autograd's $\max(0, z)'$ at 0);
  *   over $N$ for `'mean'`.
+ * - Computed as the elementwise loss $\max(0, 1 - yx)$ (see elementwise.ts): compensated sums,
+ *   and a mean returned even where the row sums overflow (`hinge([[-1.7e308, -1.7e308]], [[1, 1]])`
+ *   is 1.7e308); per-sample values for `'none'` weight each element by $1/C$.
  * - Keras: `keras.losses.Hinge()` / `keras.losses.hinge`; PyTorch has no direct equivalent
  *   (`F.multi_margin_loss` is the multi-class form).
  *

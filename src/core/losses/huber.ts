@@ -22,7 +22,7 @@ export type HuberOptions = OptionsOf<typeof spec>;
  * - Shapes: `input` and `target` any equal shape.
  * - Gradient: $\partial\ell_i/\partial x_i = \operatorname{clamp}(d_i, -\delta, \delta)$, over $n$ for `'mean'`;
  *   continuous, so $|d_i| = \delta$ needs no convention.
- * - Accuracy: in the linear zone $|d| - \delta/2 \ge \delta/2$, so no digits cancel.
+ * - Accuracy: in the linear zone $|d| - \delta/2 \ge \delta/2$, so no digits cancel; sums and range as mse.
  * - PyTorch: `F.huber_loss(input, target, delta=1.0)`; Keras: `Huber(delta=1.0)`.
  *
  * @example

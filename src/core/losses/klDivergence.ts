@@ -37,8 +37,10 @@ export type KlDivergenceOptions = OptionsOf<typeof spec>;
  * - Input: both arguments in [0, 1]. $q_{ij} = 0$ where $p_{ij} > 0$ makes the divergence infinite
  *   and throws, naming the element. Rows are not required to sum to 1.
  * - Accuracy: $\log(p/q)$ is $\operatorname{log1p}((p - q)/q)$ where $p/q \in (\frac12, 2)$ ($p - q$ is
- *   then exact), so nearly equal distributions keep their digits; $\log(p/q)$ elsewhere, and
- *   $\log p - \log q$ where $p/q$ over- or underflows.
+ *   then exact), $\log(p/q)$ elsewhere, and $\log p - \log q$ where $p/q$ over- or underflows. A
+ *   reduced divergence is summed as $\sum [p\log\frac pq - (p - q)] + \sum (p - q)$, the first terms
+ *   >= 0 (by a series where $p \approx q$), so nearly equal distributions, whose terms cancel, keep
+ *   their digits (`[0.5 + 2^-30, 0.5 - 2^-30]` against `[0.5, 0.5]` gives $-\frac12\log(1 - 2^{-58})$).
  * - Gradient with respect to $q$: $\partial\ell_{ij}/\partial q_{ij} = -p_{ij}/q_{ij}$ (0 where
  *   $p_{ij} = 0$), over $N$ for `'batchmean'` and $NC$ for `'mean'`. Where that overflows
  *   float64 (a denormal $q$ under a larger $p$) the gradient call throws, naming the element.

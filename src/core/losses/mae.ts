@@ -15,7 +15,8 @@ const spec = {
  * - Shapes: `input` and `target` any equal shape.
  * - Gradient: $\partial/\partial x_i = \operatorname{sign}(x_i - y_i)/n$ (without the $1/n$ for
  *   `'sum'` / `'none'`), and $0$ where $x_i = y_i$, as PyTorch's `sign(0) = 0`.
- * - A difference that overflows float64 (`mae([1e308], [-1e308])`) throws.
+ * - Sums and range as mse: `mae([1e308, 1e308], [0, 0])` is 1e308; a difference beyond float64
+ *   (`mae([1e308], [-1e308])`) throws, its gradient is returned.
  * - PyTorch: `F.l1_loss(input, target)`; Keras: `MeanAbsoluteError`.
  *
  * @example

@@ -20,9 +20,10 @@ export const squaredError = kernel({
  * - `reduction`: `'mean'` (default) $\frac1n\sum\ell_i$, `'sum'` $\sum\ell_i$, `'none'` the $\ell_i$.
  * - Shapes: `input` and `target` any equal shape.
  * - Gradient: $\partial/\partial x_i = 2(x_i - y_i)/n$ (without the $1/n$ for `'sum'` / `'none'`).
- * - Accuracy: each $\ell_i$ is rounded once after the exact difference's rounding; the sum is
- *   blocked and compensated (see elementwise.ts), within about 1e-15 of the exact sum of the $\ell_i$.
- *   A sum that overflows float64 (`mse([1e200], [-1e200])`) throws; its gradient is returned.
+ * - Accuracy: each $\ell_i$ within a few ulps; the sum compensated (see elementwise.ts), within about
+ *   an ulp of the exact sum of the $\ell_i$ for float64 arguments (1e-15 for float32 ones).
+ * - Range: a mean whose sum overflows is still returned (`mse([1.3e154, 1.3e154], [0, 0])` is
+ *   1.69e308); a loss beyond float64 (`mse([1e200], [-1e200])`) throws, while its gradient is returned.
  * - PyTorch: `F.mse_loss(input, target)`; Keras: `MeanSquaredError`.
  *
  * @example

@@ -18,6 +18,7 @@ const spec = {
  * - Shapes: input `[N, C]` or `[C]` (one sample); `target` the same shape.
  * - Gradient: $\partial\ell_i/\partial x_{ij} = -2y_{ij}\max(0, 1 - y_{ij}x_{ij})/C$, over $N$ for
  *   `'mean'`; continuous, 0 at the kink.
+ * - Computed as hinge is (elementwise, compensated sums; a mean whose sum overflows is returned).
  * - Keras: `keras.losses.SquaredHinge()` / `keras.losses.squared_hinge`.
  *
  * @example

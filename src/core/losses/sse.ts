@@ -22,6 +22,7 @@ export type SseOptions = OptionsOf<typeof spec>;
  * - `half`: `false` (default); `true` gives $\frac12\sum(x_i - y_i)^2$.
  * - Shapes: `input` and `target` any equal shape.
  * - Gradient: $\partial/\partial x_i = 2c\,(x_i - y_i)$: $2(x_i - y_i)$, or $x_i - y_i$ with `half`.
+ * - Accuracy and range: as mse (see there); a sum beyond float64 throws.
  * - PyTorch: `F.mse_loss(input, target, reduction='sum')` (times 0.5 for `half`).
  *
  * @example

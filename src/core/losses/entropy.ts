@@ -1,4 +1,6 @@
 import { fail } from '../errors';
+import { ddLog } from '../math/doubleDouble';
+import { compensated, twoSumError } from '../math/twoSum';
 import { toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import { shapeLike } from '../tensor/shapeLike';
@@ -47,17 +49,35 @@ function entropyValueAndGrad<I extends Values>(p: I, withGrad = true): { value: 
   const out = withGrad ? new Float64Array(data.length) : null;
   const values = new Float64Array(rows);
   for (let r = 0; r < rows; r++) {
+    // The terms -p ln p are all >= 0: a compensated sum keeps the row's value to an ulp or two.
     let h = 0;
+    let err = 0;
     for (let j = r * cols; j < (r + 1) * cols; j++) {
       const pj = data[j]!;
-      if (pj !== 0) h -= pj * Math.log(pj);
+      if (pj !== 0) {
+        const term = -pj * Math.log(pj);
+        const next = h + term;
+        err += twoSumError(h, term, next);
+        h = next;
+      }
       if (out) {
         if (pj === 0) fail(fn, `p[${j}]`, 'positive (the slope -ln p - 1 is infinite at 0)', '0');
-        out[j] = -Math.log(pj) - 1;
+        out[j] = entropySlope(pj);
       }
     }
-    values[r] = h;
+    values[r] = compensated(h, err);
   }
   const value = shape.length === 1 ? values[0]! : values;
   return { value, grad: (out ? shapeLike(p, out) : null) as GradOf<I> };
+}
+
+/**
+ * -ln p - 1. Near p = 1/e the two terms cancel, so there ln p is taken in double-double
+ * (hi + lo): -((hi + 1) + lo), with hi + 1 exact (Sterbenz, hi within [-2, -1/2]).
+ */
+function entropySlope(p: number): number {
+  const g = -Math.log(p) - 1;
+  if (!(Math.abs(g) < 0.25) || p < 2.2250738585072014e-308) return g;
+  const l = ddLog({ hi: p, lo: 0 });
+  return -(l.hi + 1 + l.lo);
 }

@@ -35,6 +35,15 @@ export { generalizedBoxIouLoss, type GeneralizedBoxIouLossOptions } from './loss
 export { distanceBoxIouLoss, type DistanceBoxIouLossOptions } from './losses/distanceBoxIouLoss';
 export { completeBoxIouLoss, type CompleteBoxIouLossOptions } from './losses/completeBoxIouLoss';
 
+// losses: class-wise (Keras, optax, PyTorch margins), overlap, similarity
+export { polyLoss, type PolyLossOptions } from './losses/polyLoss';
+export { categoricalFocalCrossEntropy, type CategoricalFocalCrossEntropyOptions } from './losses/categoricalFocalCrossEntropy';
+export { generalizedCrossEntropy, type GeneralizedCrossEntropyOptions } from './losses/generalizedCrossEntropy';
+export { multiMarginLoss, type MultiMarginLossOptions } from './losses/multiMarginLoss';
+export { multiLabelMarginLoss, type MultiLabelMarginLossOptions } from './losses/multiLabelMarginLoss';
+export { cosineSimilarity, type CosineSimilarityOptions } from './losses/cosineSimilarity';
+export { tversky, type TverskyOptions } from './losses/tversky';
+
 export { softmax } from './math/softmax';
 export { logSoftmax } from './math/logSoftmax';
 export { sigmoid } from './math/sigmoid';

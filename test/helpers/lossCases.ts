@@ -109,6 +109,14 @@ const cases: CaseSpec[] = [
     classTarget: true,
     rowwise: true,
   },
+  // class-wise losses of Keras, optax and PyTorch's margins; overlap and similarity
+  { name: 'polyLoss', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },
+  { name: 'categoricalFocalCrossEntropy', input: p, target: oneHot, kind: 'probabilities', rowwise: true },
+  { name: 'generalizedCrossEntropy', input: p, target: [2, 0], kind: 'probabilities', classTarget: true, rowwise: true },
+  { name: 'multiMarginLoss', input: x, target: [2, 0], kind: 'values', classTarget: true, rowwise: true },
+  { name: 'multiLabelMarginLoss', input: x, target: [[2, 0, -1], [1, -1, 2]], kind: 'values', rowwise: true },
+  { name: 'cosineSimilarity', input: x, target: p, kind: 'values', rowwise: true },
+  { name: 'tversky', input: p, target: binary, kind: 'probabilities', rowwise: true },
 ];
 
 /** Every export that is a loss (it has `lossName`), by name. */

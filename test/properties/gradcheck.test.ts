@@ -116,6 +116,31 @@ const binaryTargets = (rng: Rng) => nested(fill(N * C, () => (rng() < 0.5 ? 0 : 
 const logits = (rng: Rng) => fill(N * C, () => 2 * normal(rng));
 const positive = (rng: Rng) => fill(N * C, () => uniform(rng, 0.05, 0.95));
 
+/** Multi-class margin scores whose violations margin - x_y + x_d all stay away from 0. */
+function multiMarginProblem(rng: Rng, margin: number): Problem {
+  for (;;) {
+    const labels = classes(rng);
+    const x = fill(N * C, () => normal(rng));
+    const ok = labels.every((y, r) => Array.from({ length: C }, (_, d) => d).every((d) => d === y || Math.abs(margin - x[r * C + y]! + x[r * C + d]!) > 1e-3));
+    if (ok) return { input: x, shape: [N, C], target: labels };
+  }
+}
+
+/** Multi-label scores and class lists (padded with -1) whose violations 1 - x_j + x_d stay away from 0. */
+function multiLabelProblem(rng: Rng): Problem {
+  for (;;) {
+    const x = fill(N * C, () => normal(rng));
+    const lists = Array.from({ length: N }, () => {
+      const listed = Array.from({ length: C }, (_, c) => c).filter(() => rng() < 0.5);
+      return [...listed, ...Array.from({ length: C - listed.length }, () => -1)];
+    });
+    const ok = lists.every((list, r) =>
+      list.every((j) => j < 0 || Array.from({ length: C }, (_, d) => d).every((d) => list.includes(d) || Math.abs(1 - x[r * C + j]! + x[r * C + d]!) > 1e-3)),
+    );
+    if (ok) return { input: x, shape: [N, C], target: lists };
+  }
+}
+
 interface Entry {
   loss: string;
   options: object[];
@@ -203,6 +228,47 @@ const table: Entry[] = [
     loss: 'focalLoss',
     options: [...reductions, { gamma: 0 }, { gamma: 0.5 }, { gamma: 3, alpha: classWeight }],
     make: (rng) => ({ input: logits(rng), shape: [N, C], target: classes(rng) }),
+  },
+  // class-wise losses (Keras, optax, PyTorch margins), overlap, similarity
+  {
+    loss: 'polyLoss',
+    options: [...reductions, { epsilon: 0 }, { epsilon: -1 }, { epsilon: 5.5 }],
+    make: (rng) => ({ input: logits(rng), shape: [N, C], target: classes(rng) }),
+  },
+  {
+    loss: 'polyLoss',
+    options: [{}, { epsilon: -0.5, reduction: 'none' }],
+    make: (rng) => ({ input: logits(rng), shape: [N, C], target: probRows(rng) }),
+  },
+  {
+    loss: 'categoricalFocalCrossEntropy',
+    options: [...reductions, { gamma: 0, alpha: 1 }, { gamma: 0.5, alpha: classWeight }, { gamma: 3, labelSmoothing: 0.1 }],
+    make: (rng) => ({ input: positive(rng), shape: [N, C], target: probRows(rng) }),
+  },
+  {
+    // logits of moderate size: no softmax output reaches the clip at 1e-7
+    loss: 'categoricalFocalCrossEntropy',
+    options: [{ fromLogits: true }, { fromLogits: true, gamma: 0.5, labelSmoothing: 0.2, reduction: 'sum' }],
+    make: (rng) => ({ input: logits(rng).map((v) => v / 2), shape: [N, C], target: oneHot(classes(rng)) }),
+  },
+  {
+    loss: 'generalizedCrossEntropy',
+    options: [...reductions, { q: 0.1 }, { q: 0.9 }],
+    make: (rng) => ({ input: positive(rng), shape: [N, C], target: classes(rng) }),
+  },
+  { loss: 'multiMarginLoss', options: [...reductions, { p: 2 }, { p: 2, weight: classWeight, reduction: 'sum' }], make: (rng) => multiMarginProblem(rng, 1) },
+  { loss: 'multiMarginLoss', options: [{ margin: 0.5, weight: classWeight }], make: (rng) => multiMarginProblem(rng, 0.5) },
+  { loss: 'multiLabelMarginLoss', options: reductions, make: multiLabelProblem },
+  { loss: 'cosineSimilarity', options: reductions, make: (rng) => regression(rng) },
+  {
+    loss: 'tversky',
+    options: [...reductions, { alpha: 0.3, beta: 0.7 }, { smooth: 0 }, { alpha: 1, beta: 1, smooth: 2 }],
+    make: (rng) => ({ input: probabilities(rng), shape: [N, C], target: binaryTargets(rng) }),
+  },
+  {
+    loss: 'tversky',
+    options: [{ alpha: 0.6, beta: 0.2 }],
+    make: (rng) => ({ input: probabilities(rng), shape: [N, C], target: nested(probabilities(rng), N, C) }),
   },
 ];
 

@@ -85,6 +85,16 @@ const losses: Entry[] = [
   { loss: 'sigmoidFocalLoss', args: (b) => [b.x, b.binary], count: elements },
   { loss: 'focalLoss', args: (b) => [b.x, b.labels], count: samples },
   { loss: 'focalLoss', args: (b) => [b.x, b.labels], count: samples, options: { gamma: 0.5 } },
+  { loss: 'polyLoss', args: (b) => [b.x, b.labels], count: samples },
+  { loss: 'polyLoss', args: (b) => [b.x, b.dist], count: samples, options: { epsilon: 1 } },
+  { loss: 'categoricalFocalCrossEntropy', args: (b) => [b.probs, oneHot(b.labels, b.c)], count: samples },
+  { loss: 'categoricalFocalCrossEntropy', args: (b) => [b.x, b.dist], count: samples, options: { fromLogits: true, labelSmoothing: 0.1 } },
+  { loss: 'generalizedCrossEntropy', args: (b) => [b.probs, b.labels], count: samples },
+  { loss: 'multiMarginLoss', args: (b) => [b.x, b.labels], count: samples },
+  { loss: 'multiMarginLoss', args: (b) => [b.x, b.labels], count: samples, options: { p: 2, margin: 0.5 } },
+  { loss: 'multiLabelMarginLoss', args: (b) => [b.x, b.labels.map((k) => Array.from({ length: b.c }, (_, j) => (j === 0 ? k : -1)))], count: samples },
+  { loss: 'tversky', args: (b) => [b.probs, b.binary], count: samples },
+  { loss: 'tversky', args: (b) => [b.probs, b.probs], count: samples, options: { alpha: 0.3, beta: 0.7 } },
 ];
 
 const label = (e: Entry) => `${e.loss}${e.options ? ' ' + JSON.stringify(e.options) : ''}`;
@@ -275,6 +285,64 @@ describe('losses that are the same math agree', () => {
         const crossH = num(fn('categoricalCrossEntropy')(q, p, { reduction: 'sum' }));
         const h = p.reduce((s, row) => s + num(fn('entropy')(row)), 0);
         expectClose(num(fn('klDivergence')(q, p, { reduction: 'sum' })), crossH - h, 1e-9);
+      }),
+    );
+  });
+
+  it('polyLoss at epsilon 0 equals crossEntropy, with class indices and with probability targets', () => {
+    fc.assert(
+      fc.property(batch(), (b) => {
+        for (const reduction of ['mean', 'sum', 'none']) {
+          for (const target of [b.labels, b.dist]) {
+            expectClose(fn('polyLoss')(b.x, target, { epsilon: 0, reduction }), fn('crossEntropy')(b.x, target, { reduction }), 1e-12);
+            expectClose(fn('polyLoss').grad!(b.x, target, { epsilon: 0, reduction }), fn('crossEntropy').grad!(b.x, target, { reduction }), 1e-12);
+          }
+        }
+      }),
+    );
+  });
+
+  it('polyLoss with one-hot probability targets equals polyLoss with class indices', () => {
+    fc.assert(
+      fc.property(batch(), fc.double({ min: -1, max: 5, noNaN: true }), (b, epsilon) => {
+        const hot = oneHot(b.labels, b.c);
+        expectClose(fn('polyLoss')(b.x, hot, { epsilon, reduction: 'none' }), fn('polyLoss')(b.x, b.labels, { epsilon, reduction: 'none' }), 1e-12);
+        expectClose(fn('polyLoss').grad!(b.x, hot, { epsilon }), fn('polyLoss').grad!(b.x, b.labels, { epsilon }), 1e-12);
+      }),
+    );
+  });
+
+  it('categoricalFocalCrossEntropy at gamma 0, alpha 1 equals categoricalCrossEntropy on probabilities', () => {
+    fc.assert(
+      fc.property(batch(), fc.double({ min: 0, max: 1, noNaN: true }), (b, labelSmoothing) => {
+        for (const reduction of ['mean', 'sum', 'none']) {
+          const o = { labelSmoothing, reduction };
+          expectClose(fn('categoricalFocalCrossEntropy')(b.probs, b.dist, { ...o, gamma: 0, alpha: 1 }), fn('categoricalCrossEntropy')(b.probs, b.dist, o), 1e-12);
+          expectClose(fn('categoricalFocalCrossEntropy').grad!(b.probs, b.dist, { ...o, gamma: 0, alpha: 1 }), fn('categoricalCrossEntropy').grad!(b.probs, b.dist, o), 1e-12);
+        }
+      }),
+    );
+  });
+
+  it('tversky at alpha = beta = 0.5 equals diceLoss: with the defaults, and smooth s as diceLoss smooth 2s', () => {
+    fc.assert(
+      fc.property(batch(), fc.double({ min: 0.01, max: 5, noNaN: true }), (b, s) => {
+        for (const y of [b.binary, b.probs]) {
+          expectClose(fn('tversky')(b.probs, y, { reduction: 'none' }), fn('diceLoss')(b.probs, y, { reduction: 'none' }), 1e-12);
+          expectClose(fn('tversky').grad!(b.probs, y), fn('diceLoss').grad!(b.probs, y), 1e-12);
+          expectClose(fn('tversky')(b.probs, y, { alpha: 0.5, beta: 0.5, smooth: s }), fn('diceLoss')(b.probs, y, { smooth: 2 * s }), 1e-12);
+        }
+      }),
+    );
+  });
+
+  it('cosineSimilarity lies in [-1, 1], is symmetric, and is -1 for a row with itself', () => {
+    fc.assert(
+      fc.property(batch(), (b) => {
+        const items = fn('cosineSimilarity')(b.x, b.probs, { reduction: 'none' });
+        for (const v of items as Float64Array) expect(Math.abs(v)).toBeLessThanOrEqual(1);
+        expectClose(items, fn('cosineSimilarity')(b.probs, b.x, { reduction: 'none' }), 1e-15);
+        expectClose(fn('cosineSimilarity')(b.probs, b.probs, { reduction: 'none' }), b.probs.map(() => -1), 1e-15);
       }),
     );
   });

@@ -51,6 +51,33 @@ export function categoricalPass(fn: string, c: CategoricalBatch, out: FloatArray
   return reduce(fn, c.reduction, compensated(total, error), c.rows, items);
 }
 
+/** A probability row's mass: the index of its largest p, ρ = the sum of the others (compensated) and Σp = p_top + ρ. */
+export interface RowMass {
+  top: number;
+  rho: number;
+  sum: number;
+}
+
+/**
+ * The mass of row [o, o + cols) of probabilities, for renormalising it as Keras does: with
+ * ρ summed apart from the largest p (index top), 1 - p_top / Σp = ρ / Σp and
+ * log(p_top / Σp) = -log1p(ρ / p_top) keep their digits where p_top / Σp is within ulps of 1.
+ */
+export function rowMass(x: FloatArray, o: number, cols: number): RowMass {
+  let top = 0;
+  for (let j = 1; j < cols; j++) if (x[o + j]! > x[o + top]!) top = j;
+  let rho = 0;
+  let error = 0;
+  for (let j = 0; j < cols; j++) {
+    if (j === top) continue;
+    const sum = rho + x[o + j]!;
+    error += twoSumError(rho, x[o + j]!, sum);
+    rho = sum;
+  }
+  rho += error;
+  return { top, rho, sum: x[o + top]! + rho };
+}
+
 /**
  * Keras on probabilities: q = p / Σp, r = clip(q, ε, 1 - ε), loss = -Σ_c t_c log r_c.
  * Backward: g_c = dloss/dq_c = -t_c / q_c where ε <= q_c <= 1 - ε, else 0 (the clip is flat there);
@@ -64,18 +91,7 @@ export function categoricalPass(fn: string, c: CategoricalBatch, out: FloatArray
 function probabilityRow(fn: string, c: CategoricalBatch, r: number, out: FloatArray | null, scale: number): number {
   const { x, t, cols } = c;
   const o = r * cols;
-  let a = 0;
-  for (let j = 1; j < cols; j++) if (x[o + j]! > x[o + a]!) a = j;
-  let rho = 0;
-  let error = 0;
-  for (let j = 0; j < cols; j++) {
-    if (j === a) continue;
-    const sum = rho + x[o + j]!;
-    error += twoSumError(rho, x[o + j]!, sum);
-    rho = sum;
-  }
-  rho += error;
-  const sum = x[o + a]! + rho;
+  const { top: a, rho, sum } = rowMass(x, o, cols);
   let loss = 0;
   let keptOthers = 0;
   let keptTop = false;

@@ -10,6 +10,8 @@ export { mae } from './losses/mae';
 export { rmse } from './losses/rmse';
 export { sse, type SseOptions } from './losses/sse';
 export { huber, type HuberOptions } from './losses/huber';
+export { smoothL1Loss, type SmoothL1LossOptions } from './losses/smoothL1Loss';
+export { logCosh, type LogCoshOptions } from './losses/logCosh';
 export { hinge } from './losses/hinge';
 export { squaredHinge } from './losses/squaredHinge';
 export { categoricalHinge } from './losses/categoricalHinge';

@@ -78,6 +78,9 @@ const cases: CaseSpec[] = [
   { name: 'rmse', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'sse', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'huber', input: x, target: p, kind: 'values', rowwise: false },
+  // further elementwise losses (PyTorch, Keras)
+  { name: 'smoothL1Loss', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'logCosh', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'binaryCrossEntropy', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'binaryCrossEntropyWithLogits', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'crossEntropy', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },

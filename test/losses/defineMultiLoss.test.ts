@@ -12,7 +12,11 @@ const gap = defineMultiLoss<[Values, Values, Values], [number[], number[]], { re
   differentiable: [0, 1],
   prepare: (args) => ({ a: toFlat('gap', 'input1', args[0] as Values).data, b: toFlat('gap', 'input2', args[1] as Values).data, t: toFlat('gap', 'target', args[2] as Values).data }),
   sizes: (c) => [c.a.length, c.b.length],
-  value: ({ a, b, t }) => a.reduce((s, v, i) => s + (v - b[i]! - t[i]!) ** 2, 0) / a.length,
+  value({ a, b, t }) {
+    let s = 0;
+    for (let i = 0; i < a.length; i++) s += (a[i]! - b[i]! - t[i]!) ** 2;
+    return s / a.length;
+  },
   grad({ a, b, t }, [da, db]) {
     for (let i = 0; i < a.length; i++) {
       const r = (2 * (a[i]! - b[i]! - t[i]!)) / a.length;

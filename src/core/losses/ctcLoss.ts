@@ -36,6 +36,8 @@ export interface CtcLoss {
   valueAndGrad<I extends CtcLogProbs>(logProbs: I, targets: CtcTargets, inputLengths: CtcLengths, targetLengths: CtcLengths, options?: CtcLossOptions): ValueAndGrad<CtcGradOf<I>>;
   readonly lossName: string;
   readonly defaults: { readonly reduction: 'mean' | 'sum' | 'none'; readonly blank: number; readonly zeroInfinity: boolean };
+  readonly args: readonly string[];
+  readonly gradientArgs: readonly string[];
 }
 
 const base = defineMultiLoss<Args, unknown, typeof spec, Prepared>({

@@ -82,8 +82,8 @@ export interface MultiLoss<A extends readonly unknown[], O extends ReductionOpti
   (...args: [...A, (O & { reduction?: Exclude<O['reduction'], 'none'> })?]): number;
   (...args: [...A, O & { reduction: 'none' }]): Float64Array;
   (...args: [...A, O?]): number | Float64Array;
-  grad(...args: [...A, (O & { out?: G extends readonly unknown[] ? FloatArray[] : FloatArray })?]): G;
-  valueAndGrad(...args: [...A, (O & { out?: G extends readonly unknown[] ? FloatArray[] : FloatArray })?]): ValueAndGrad<G>;
+  grad(...args: [...A, (O & { out?: OutFor<G> })?]): G;
+  valueAndGrad(...args: [...A, (O & { out?: OutFor<G> })?]): ValueAndGrad<G>;
   readonly lossName: string;
   readonly defaults: D;
   /** The positional arguments' names, in order. */
@@ -91,6 +91,9 @@ export interface MultiLoss<A extends readonly unknown[], O extends ReductionOpti
   /** The arguments `grad` differentiates with respect to, in order. */
   readonly gradientArgs: readonly string[];
 }
+
+/** `out` for a gradient type: an array of buffers when there are several gradients (a tuple), else one buffer. */
+export type OutFor<G> = [G] extends [readonly [unknown, unknown, ...unknown[]]] ? FloatArray[] : FloatArray;
 
 /** What a loss of several arguments provides: `defineLoss`'s definition over an argument list. */
 export interface MultiLossDefinition<S extends OptionSpec, C> {

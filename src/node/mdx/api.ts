@@ -58,6 +58,7 @@ export function renderApi(project: Reflection, facts: LossFacts = {}): ApiPage[]
   };
   walk(project);
   const exports = project.children ?? [];
+  const isLoss = (r: Reflection) => isLossType(r) || (r.kind === KIND.variable && r.name in facts);
   const losses = exports.filter(isLoss).sort((a, b) => a.name.localeCompare(b.name));
   const names = new Set(losses.map((l) => l.name));
   const optionTypes = new Map(exports.filter((r) => r.kind === KIND.interface && r.name.endsWith('Options')).map((r) => [r.name, r]));
@@ -71,7 +72,8 @@ export function renderApi(project: Reflection, facts: LossFacts = {}): ApiPage[]
   return pages;
 }
 
-function isLoss(r: Reflection): boolean {
+/** A loss by its declared type; losses with a type of their own (ctcLoss) are known by their run-time facts. */
+function isLossType(r: Reflection): boolean {
   return r.kind === KIND.variable && r.type?.type === 'reference' && (r.type.name === 'Loss' || r.type.name === 'MultiLoss');
 }
 

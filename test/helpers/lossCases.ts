@@ -81,6 +81,9 @@ const cases: CaseSpec[] = [
   // further elementwise losses (PyTorch, Keras)
   { name: 'smoothL1Loss', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'logCosh', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'mape', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'msle', input: x, target: p, kind: 'values', rowwise: false },
+  { name: 'poisson', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'binaryCrossEntropy', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'binaryCrossEntropyWithLogits', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'crossEntropy', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },

@@ -15,6 +15,7 @@ export { logCosh, type LogCoshOptions } from './losses/logCosh';
 export { mape, type MapeOptions } from './losses/mape';
 export { msle, type MsleOptions } from './losses/msle';
 export { poisson, type PoissonOptions } from './losses/poisson';
+export { poissonNllLoss, type PoissonNllLossOptions } from './losses/poissonNllLoss';
 export { hinge } from './losses/hinge';
 export { squaredHinge } from './losses/squaredHinge';
 export { categoricalHinge } from './losses/categoricalHinge';

@@ -107,14 +107,14 @@ describe('categoricalFocalCrossEntropy', () => {
     for (const options of [{}, { gamma: 0.5, alpha: [0.2, 1, 3] }, { gamma: 3, labelSmoothing: 0.2 }]) {
       expectClose(
         cfce.grad(p, t, options),
-        numericGrad((v) => cfce(v, t, options) as number, p),
+        numericGrad((v) => cfce(v, t, options), p),
         1e-8,
       );
       const x = [0.3, -1.2, 2];
       const o = { ...options, fromLogits: true };
       expectClose(
         cfce.grad(x, t, o),
-        numericGrad((v) => cfce(v, t, o) as number, x),
+        numericGrad((v) => cfce(v, t, o), x),
         1e-8,
       );
     }

@@ -51,7 +51,7 @@ describe('multiMarginLoss', () => {
   });
 
   it('rejects bad options and targets with clear errors', () => {
-    expect(() => mm([[1, 2]], [0], { p: 3 as never })).toThrow('multiMarginLoss: options.p must be 1 or 2, got 3');
+    expect(() => mm([[1, 2]], [0], { p: 3 })).toThrow('multiMarginLoss: options.p must be 1 or 2, got 3');
     expect(() => mm([[1, 2]], [0], { margin: Infinity })).toThrow('multiMarginLoss: options.margin must be a finite number, got Infinity');
     expect(() => mm([[1, 2]], [0], { weight: [1, 2, 3] })).toThrow('multiMarginLoss: options.weight must be 2 values, one per class, got 3');
     expect(() => mm([[1, 2]], [0], { weight: [1, -2] })).toThrow('multiMarginLoss: options.weight[1] must be a finite number >= 0, got -2');

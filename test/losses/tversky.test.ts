@@ -65,14 +65,14 @@ describe('tversky', () => {
     for (const options of [{}, { alpha: 0.3, beta: 0.7 }, { alpha: 0, beta: 2, smooth: 0 }, { alpha: 1.5, beta: 0.1, smooth: 3 }]) {
       expectClose(
         tversky.grad(p, y, options),
-        numericGrad((v) => tversky(v, y, options) as number, p),
+        numericGrad((v) => tversky(v, y, options), p),
         1e-8,
       );
     }
   });
 
   it('keeps the small loss of a near-perfect mask', () => {
-    const loss = tversky([1 - 1e-12, 1e-12, 1, 0], [1, 0, 1, 0], { smooth: 0 }) as number;
+    const loss = tversky([1 - 1e-12, 1e-12, 1, 0], [1, 0, 1, 0], { smooth: 0 });
     // FP = FN = 1e-12 (to float64's 1 - 1e-12), TP = 2 - 1e-12
     expect(Math.abs(loss / (1e-12 / 2) - 1)).toBeLessThan(1e-4);
     expect(Math.abs(loss / ((0.5 * 1e-12 + 0.5 * (1 - (1 - 1e-12))) / 2) - 1)).toBeLessThan(1e-15);

@@ -16,6 +16,8 @@ export { mape, type MapeOptions } from './losses/mape';
 export { msle, type MsleOptions } from './losses/msle';
 export { poisson, type PoissonOptions } from './losses/poisson';
 export { poissonNllLoss, type PoissonNllLossOptions } from './losses/poissonNllLoss';
+export { softMarginLoss, type SoftMarginLossOptions } from './losses/softMarginLoss';
+export { hingeEmbeddingLoss, type HingeEmbeddingLossOptions } from './losses/hingeEmbeddingLoss';
 export { hinge } from './losses/hinge';
 export { squaredHinge } from './losses/squaredHinge';
 export { categoricalHinge } from './losses/categoricalHinge';

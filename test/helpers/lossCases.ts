@@ -85,6 +85,8 @@ const cases: CaseSpec[] = [
   { name: 'msle', input: x, target: p, kind: 'values', rowwise: false },
   { name: 'poisson', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'poissonNllLoss', input: x, target: binary, kind: 'logits', rowwise: false },
+  { name: 'softMarginLoss', input: x, target: pm, kind: 'logits', rowwise: false },
+  { name: 'hingeEmbeddingLoss', input: x, target: pm, kind: 'values', rowwise: false },
   { name: 'binaryCrossEntropy', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'binaryCrossEntropyWithLogits', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'crossEntropy', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },

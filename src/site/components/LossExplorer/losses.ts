@@ -99,6 +99,8 @@ const candidates: ExplorerLoss[] = [
   elementwise('msle', 'Regression', slider('x', 'prediction x', 0, 8, 0.01, 1.5), slider('target', 'target y', 0, 6, 0.01, 1), String.raw`\ell = \left(\log(1 + x) - \log(1 + y)\right)^2`),
   elementwise('poisson', 'Regression', slider('x', 'predicted rate x', 0, 8, 0.01, 1.5), slider('target', 'count y', 0, 6, 1, 2), String.raw`\ell = x - y \log(x + 10^{-7})`),
   elementwise('poissonNllLoss', 'Regression', slider('x', 'log-rate x', -3, 3, 0.01, 0.5), slider('target', 'count y', 0, 6, 1, 2), String.raw`\ell = e^{x} - y\,x`),
+  elementwise('softMarginLoss', 'Binary', slider('x', 'score x', -6, 6, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \log\left(1 + e^{-y\,x}\right)`),
+  elementwise('hingeEmbeddingLoss', 'Binary', slider('x', 'distance x', -1, 4, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, -1), String.raw`\ell = \begin{cases} x & y = 1 \\ \max(0,\ \Delta - x) & y = -1 \end{cases}`, [slider('margin', 'margin Δ', 0, 3, 0.05, 1)]),
   elementwise('hinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)`),
   elementwise('squaredHinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)^2`),
   elementwise('binaryCrossEntropy', 'Binary', probability, binaryTarget, String.raw`\ell = -\,[\,y \log p + (1-y) \log(1-p)\,]`, [labelSmoothing]),

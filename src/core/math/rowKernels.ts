@@ -33,7 +33,10 @@ const fastLog1p = logModule.fastLog1p;
  * (<= 1) is at most the running sum and Fast2Sum collects each addition's rounding error exactly
  * (q); at the end E = s_even - 1 and F = s_odd - 1 (exact while a lane is below 2), E + F by
  * TwoSum into h + l, and t = (h - 1) + (l + q), s = h + (l + q). So t is as accurate as its terms
- * (a 5000-term row: 2e-16 relative, not 3e-15) and branch-free. The WebAssembly kernel
+ * (a 5000-term row: 2e-16 relative, not 3e-15) and branch-free. It costs crossEntropy about 8%
+ * on the bench's [4096 x 1000] float32 rows (CPU time, before and after alternating in one
+ * process: 13.8-14.9 ms for the previous kernel's plain sum, 14.9-16.4 ms here) and ~10% on float64 rows:
+ * the price of the last digits of long and confident rows. The WebAssembly kernel
  * (ceRowsF32, two f64x2 lanes) sums the same way, so the two paths and every loss sharing a
  * formula (crossEntropy, focalLoss at γ = 0, sparse categorical from logits) agree to the last bit.
  */

@@ -17,7 +17,7 @@ export interface WasmKernels {
   init(): void;
   /**
    * crossEntropy's class-index rows on float32 logits (hardRow in losses/softmaxRows.ts, the same
-   * bits): gradient rows into `out`, each row's m, t, c and a 0 flag into res (4 f64 per row; flag 1:
+   * bits): gradient rows into `out`, each row's m, t and a 0 flag into res (3 f64 per row; flag 1:
    * the row is left to the caller); see tools/generate/wasm/lossKernelsSource.ts.
    */
   ceRowsF32(x: number, out: number, e: number, labels: number, res: number, rows: number, cols: number, scale: number, ignoreIndex: number): void;

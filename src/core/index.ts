@@ -18,6 +18,7 @@ export { poisson, type PoissonOptions } from './losses/poisson';
 export { poissonNllLoss, type PoissonNllLossOptions } from './losses/poissonNllLoss';
 export { softMarginLoss, type SoftMarginLossOptions } from './losses/softMarginLoss';
 export { hingeEmbeddingLoss, type HingeEmbeddingLossOptions } from './losses/hingeEmbeddingLoss';
+export { gaussianNllLoss, type GaussianNllLossOptions } from './losses/gaussianNllLoss';
 export { hinge } from './losses/hinge';
 export { squaredHinge } from './losses/squaredHinge';
 export { categoricalHinge } from './losses/categoricalHinge';

@@ -87,6 +87,8 @@ const cases: CaseSpec[] = [
   { name: 'poissonNllLoss', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'softMarginLoss', input: x, target: pm, kind: 'logits', rowwise: false },
   { name: 'hingeEmbeddingLoss', input: x, target: pm, kind: 'values', rowwise: false },
+  // variance as its third argument (the same shape here), gradients for input and variance
+  { name: 'gaussianNllLoss', input: x, args: [x, p, p], argNames: ['input', 'target', 'variance'], gradients: 2, kind: 'values', rowwise: false },
   { name: 'binaryCrossEntropy', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'binaryCrossEntropyWithLogits', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'crossEntropy', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },

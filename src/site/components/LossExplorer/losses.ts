@@ -101,6 +101,19 @@ const candidates: ExplorerLoss[] = [
   elementwise('poissonNllLoss', 'Regression', slider('x', 'log-rate x', -3, 3, 0.01, 0.5), slider('target', 'count y', 0, 6, 1, 2), String.raw`\ell = e^{x} - y\,x`),
   elementwise('softMarginLoss', 'Binary', slider('x', 'score x', -6, 6, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \log\left(1 + e^{-y\,x}\right)`),
   elementwise('hingeEmbeddingLoss', 'Binary', slider('x', 'distance x', -1, 4, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, -1), String.raw`\ell = \begin{cases} x & y = 1 \\ \max(0,\ \Delta - x) & y = -1 \end{cases}`, [slider('margin', 'margin Δ', 0, 3, 0.05, 1)]),
+  {
+    name: 'gaussianNllLoss',
+    group: 'Regression',
+    x: prediction,
+    params: [regressionTarget, slider('variance', 'variance σ²', 0.05, 4, 0.05, 1), slider('full', 'full (0 or 1)', 0, 1, 1, 0)],
+    tex: String.raw`\ell = \tfrac12\left(\log \sigma^2 + \frac{(x - y)^2}{\sigma^2}\right) \;\left(+\ \tfrac12 \log 2\pi\ \text{if full}\right)`,
+    call: (xv, p) => `gaussianNllLoss([${fmt(xv)}], [${fmt(p.target!)}], [${fmt(p.variance!)}]${p.full === 1 ? ', { full: true }' : ''})`,
+    evaluate(xv, p) {
+      const f = lib.gaussianNllLoss as unknown as ((...a: unknown[]) => number) & { grad(...a: unknown[]): number[][] };
+      const o = { full: p.full === 1 };
+      return { value: f([xv], [p.target], [p.variance], o), grad: f.grad([xv], [p.target], [p.variance], o)[0]![0]! };
+    },
+  },
   elementwise('hinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)`),
   elementwise('squaredHinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)^2`),
   elementwise('binaryCrossEntropy', 'Binary', probability, binaryTarget, String.raw`\ell = -\,[\,y \log p + (1-y) \log(1-p)\,]`, [labelSmoothing]),

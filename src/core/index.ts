@@ -19,6 +19,7 @@ export { poissonNllLoss, type PoissonNllLossOptions } from './losses/poissonNllL
 export { softMarginLoss, type SoftMarginLossOptions } from './losses/softMarginLoss';
 export { hingeEmbeddingLoss, type HingeEmbeddingLossOptions } from './losses/hingeEmbeddingLoss';
 export { gaussianNllLoss, type GaussianNllLossOptions } from './losses/gaussianNllLoss';
+export { multiLabelSoftMarginLoss, type MultiLabelSoftMarginLossOptions } from './losses/multiLabelSoftMarginLoss';
 export { hinge } from './losses/hinge';
 export { squaredHinge } from './losses/squaredHinge';
 export { categoricalHinge } from './losses/categoricalHinge';

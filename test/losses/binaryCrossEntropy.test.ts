@@ -69,7 +69,7 @@ describe('binaryCrossEntropy weight broadcasting, clamps and smoothing', () => {
     ['[N, 1] against [N, C]', [[3], [0.5]], [[3, 3, 3], [0.5, 0.5, 0.5]]],
     ['[1, 1] against [N, C]', [[4]], [[4, 4, 4], [4, 4, 4]]],
   ])('takes a weight as %s, as its full-shape expansion', (_, weight, same) => {
-    expect(binaryCrossEntropy(p, t, { weight: weight as number, reduction: 'none' })).toEqual(binaryCrossEntropy(p, t, { weight: same, reduction: 'none' }));
+    expect(binaryCrossEntropy(p, t, { weight, reduction: 'none' })).toEqual(binaryCrossEntropy(p, t, { weight: same, reduction: 'none' }));
     expect(binaryCrossEntropy.grad(p, t, { weight: weight as number })).toEqual(binaryCrossEntropy.grad(p, t, { weight: same }));
   });
 

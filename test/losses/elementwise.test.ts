@@ -7,9 +7,10 @@ import { expectClose } from '../helpers/close';
 afterEach(() => useLoopCopies(true));
 
 /** A loss the helper makes in a few lines: log cosh, ℓ = log cosh(x - y), ℓ' = tanh(x - y). */
+const spec = { reduction: reduction() };
 const logCosh = elementwiseLoss({
   name: 'logCosh',
-  options: { reduction: reduction() },
+  options: spec,
   kernel: kernel({
     term: (x, y) => Math.log(Math.cosh(x - y)),
     slope: (x, y, _a, _b, c) => c * Math.tanh(x - y),

@@ -78,9 +78,10 @@ export const BLOCK = 8192;
  *   elements, swapped each step, which also halves the add chain V8's loop waits on), the block
  *   sums then added with their errors (TwoSum). On float64 arguments every addition in a lane
  *   is compensated too, so the total is within about an ulp of the exact sum of the terms
- *   (PyTorch's pairwise sums are as good; a plain 1e5-term sum is ~100 times worse). On float32
- *   input and target (`compensate` false) the lanes are plain float64 sums, as the WebAssembly
- *   BCE kernel's (the same bits): within ~1e-15 of the exact sum, far below the inputs' rounding.
+ *   (PyTorch's pairwise sums are as good). On float32 input and target (`compensate` false) the
+ *   lanes are plain float64 sums, as the WebAssembly BCE kernel's (the same bits), far below the
+ *   inputs' own rounding. Measured on 1e7 squares against their exact BigInt sum: float64 0 (the
+ *   sum correctly rounded), float32 9.4e-15, a plain sum 7.7e-13.
  * - Non-finite values: each written gradient v (as stored: rounded to float32 for a Float32Array
  *   out) adds v - v, 0 or NaN, to its term, so the total is not finite when an element, a term or
  *   a gradient is not (a finite g that rounds to Infinity in float32 included); the caller then
@@ -174,7 +175,9 @@ let copies = 0;
  * constants (and the source made unique, since V8 caches equal sources' compilations together
  * with their feedback). Where `new Function` is refused (a Content-Security-Policy without
  * 'unsafe-eval') or a copy does not run (instrumented source), sumLoop itself runs: the same
- * results, slower.
+ * results, slower. npm run bench (medians of 3 runs on a loaded 2-core machine, before -> after
+ * the hand-written float32 loops were replaced by these copies): MSE 1e6 5.9 -> 3.2 ms, 1e7
+ * 56 -> 35 ms, BCE 1e6 16.5 -> 11.8 ms, 1e7 181 -> 93 ms; no hand-written copy is left.
  */
 function loopFor(k: Kernel, e: Elements, out: FloatArray | null, items: Float64Array | null): SumLoop {
   if (!copiesOn) return sumLoop;

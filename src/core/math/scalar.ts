@@ -18,7 +18,8 @@ export function sigmoidPair(x: number): number {
   const d = 1 + e;
   const big = 1 / d;
   const small = e / d;
-  SIGMOID_PAIR[0] = x >= 0 ? big : small;
+  const pos = x >= 0 ? big : small;
+  SIGMOID_PAIR[0] = pos;
   SIGMOID_PAIR[1] = x >= 0 ? small : big;
-  return SIGMOID_PAIR[0]!;
+  return pos;
 }

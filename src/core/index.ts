@@ -20,6 +20,7 @@ export { softMarginLoss, type SoftMarginLossOptions } from './losses/softMarginL
 export { hingeEmbeddingLoss, type HingeEmbeddingLossOptions } from './losses/hingeEmbeddingLoss';
 export { gaussianNllLoss, type GaussianNllLossOptions } from './losses/gaussianNllLoss';
 export { multiLabelSoftMarginLoss, type MultiLabelSoftMarginLossOptions } from './losses/multiLabelSoftMarginLoss';
+export { binaryFocalCrossEntropy, type BinaryFocalCrossEntropyOptions } from './losses/binaryFocalCrossEntropy';
 export { hinge } from './losses/hinge';
 export { squaredHinge } from './losses/squaredHinge';
 export { categoricalHinge } from './losses/categoricalHinge';

@@ -90,6 +90,7 @@ const cases: CaseSpec[] = [
   // variance as its third argument (the same shape here), gradients for input and variance
   { name: 'gaussianNllLoss', input: x, args: [x, p, p], argNames: ['input', 'target', 'variance'], gradients: 2, kind: 'values', rowwise: false },
   { name: 'multiLabelSoftMarginLoss', input: x, target: binary, kind: 'logits', rowwise: true },
+  { name: 'binaryFocalCrossEntropy', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'binaryCrossEntropy', input: p, target: binary, kind: 'probabilities', rowwise: false },
   { name: 'binaryCrossEntropyWithLogits', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'crossEntropy', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },

@@ -119,6 +119,7 @@ const candidates: ExplorerLoss[] = [
   elementwise('binaryCrossEntropy', 'Binary', probability, binaryTarget, String.raw`\ell = -\,[\,y \log p + (1-y) \log(1-p)\,]`, [labelSmoothing]),
   elementwise('binaryCrossEntropyWithLogits', 'Binary', logit, binaryTarget, String.raw`\ell = -\,[\,w_+ y \log \sigma(x) + (1-y) \log(1-\sigma(x))\,]`, [slider('posWeight', 'positive weight w₊', 0.1, 5, 0.1, 1), labelSmoothing], (p) => ({ posWeight: [p.posWeight!], labelSmoothing: p.labelSmoothing! }) as unknown as Record<string, number>),
   elementwise('sigmoidFocalLoss', 'Binary', logit, binaryTarget, String.raw`\ell = -\,\alpha_t (1-p_t)^\gamma \log p_t,\quad p = \sigma(x)`, [slider('gamma', 'γ', 0, 5, 0.1, 2), slider('alpha', 'α', 0, 1, 0.05, 0.25)]),
+  elementwise('binaryFocalCrossEntropy', 'Binary', probability, binaryTarget, String.raw`\ell = -\,(1-p_t)^\gamma\,[\,y \log \hat p + (1-y) \log(1-\hat p)\,],\quad \hat p = \mathrm{clip}(p, 10^{-7}, 1 - 10^{-7})`, [slider('gamma', 'γ', 0, 5, 0.1, 2), labelSmoothing]),
   categorical('crossEntropy', String.raw`\ell = -\sum_c t_c \log \mathrm{softmax}(x)_c,\quad t = (1-\varepsilon)\,\mathrm{onehot} + \tfrac{\varepsilon}{C}`, [labelSmoothing]),
   categorical('focalLoss', String.raw`\ell = -(1-p_y)^\gamma \log p_y,\quad p = \mathrm{softmax}(x)`, [slider('gamma', 'γ', 0, 5, 0.1, 2)]),
 ];

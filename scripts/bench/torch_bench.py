@@ -35,7 +35,7 @@ def measure(run, warmup, reps):
 def elementwise(w):
     x = tensor(w["x"], np.float32).requires_grad_()
     y = tensor(w["y"], np.float32)
-    loss_fn = F.mse_loss if w["kind"] == "mse" else F.binary_cross_entropy
+    loss_fn = {"mse": F.mse_loss, "smoothL1": F.smooth_l1_loss}.get(w["kind"], F.binary_cross_entropy)
 
     def run():
         loss = loss_fn(x, y)
@@ -144,7 +144,7 @@ def main():
     results = []
     for w in manifest["workloads"]:
         kind = w["kind"]
-        run = elementwise if kind in ("mse", "bce") else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou, "ctc": ctc}.get(kind, mnist)
+        run = elementwise if kind in ("mse", "bce", "smoothL1") else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou, "ctc": ctc}.get(kind, mnist)
         result = run(w)
         print(f"  torch     {w['id']:<22} {result['medianMs']:10.2f} ms", file=sys.stderr, flush=True)
         results.append({"id": w["id"], **result})

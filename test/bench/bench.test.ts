@@ -7,7 +7,7 @@ import type { Row } from '../../src/node/bench/table';
 
 const hasTorch = spawnSync('/usr/bin/python3', ['-c', 'import torch']).status === 0;
 const systems = ['losslab', 'tfjs-wasm', 'tfjs-cpu', ...(hasTorch ? ['torch'] : [])];
-const workloads = ['mse-1e4', 'mse-1e5', 'bce-1e4', 'bce-1e5', 'softmax-ce-64x100', 'mnist-epoch', 'mnist-full'];
+const workloads = ['mse-1e4', 'mse-1e5', 'bce-1e4', 'bce-1e5', 'smoothL1-1e4', 'smoothL1-1e5', 'softmax-ce-64x100', 'mnist-epoch', 'mnist-full'];
 
 describe('npm run bench -- --quick --json', () => {
   const dir = mkdtempSync(join(tmpdir(), 'losslab-bench-test-'));
@@ -45,7 +45,7 @@ describe('npm run bench -- --quick --json', () => {
 
   it("gives losslab's loss values equal to the float64 reference (relative error < 1e-12)", () => {
     const losslab = json.rows.filter((r) => r.system === 'losslab' && r.reference !== null);
-    expect(losslab.map((r) => r.workload)).toEqual(workloads.slice(0, 5));
+    expect(losslab.map((r) => r.workload)).toEqual(workloads.slice(0, 7));
     for (const r of losslab) expect(r.relError, r.workload).toBeLessThan(1e-12);
   });
 

@@ -4,6 +4,7 @@ import { ctcLoss } from '../../core/losses/ctcLoss';
 import { generalizedBoxIouLoss } from '../../core/losses/generalizedBoxIouLoss';
 import { tripletMarginLoss } from '../../core/losses/tripletMarginLoss';
 import { mse } from '../../core/losses/mse';
+import { smoothL1Loss } from '../../core/losses/smoothL1Loss';
 import type { Loss, ReductionOptions } from '../../core/losses/defineLoss';
 import type { Values } from '../../core/tensor/types';
 import { gatherRows } from '../../core/training/batches';
@@ -36,7 +37,7 @@ export function benchLosslab(w: Workload, reps: Repetitions): Result {
 }
 
 function elementwise(w: ElementwiseWorkload, reps: Repetitions): Result {
-  const loss: Loss<Values, ReductionOptions> = w.kind === 'mse' ? mse : binaryCrossEntropy;
+  const loss: Loss<Values, ReductionOptions> = w.kind === 'mse' ? mse : w.kind === 'smoothL1' ? smoothL1Loss : binaryCrossEntropy;
   const input = { data: w.x, shape: [w.elements] };
   const target = { data: w.y, shape: [w.elements] };
   const options = { out: new Float32Array(w.elements) };

@@ -51,14 +51,17 @@ function elementwise(w: ElementwiseWorkload, system: string, reps: Repetitions):
   const x = tf.tensor1d(w.x);
   const y = tf.tensor1d(w.y);
   // BCE as PyTorch defines it, log clamped at -100 (the clamp never binds on these inputs)
+  // smooth L1 at beta 1 is tfjs's Huber loss at delta 1 (its default reduction, no weights: the mean)
   const loss =
     w.kind === 'mse'
       ? (p: tf.Tensor) => tf.mean<tf.Scalar>(tf.squaredDifference(p, y))
-      : (p: tf.Tensor) => {
-          const logP = tf.maximum(tf.log(p), -100);
-          const logQ = tf.maximum(tf.log(tf.sub(1, p)), -100);
-          return tf.neg(tf.mean(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), logQ)))) as tf.Scalar;
-        };
+      : w.kind === 'smoothL1'
+        ? (p: tf.Tensor) => tf.losses.huberLoss<tf.Tensor, tf.Scalar>(y, p, undefined, 1)
+        : (p: tf.Tensor) => {
+            const logP = tf.maximum(tf.log(p), -100);
+            const logQ = tf.maximum(tf.log(tf.sub(1, p)), -100);
+            return tf.neg(tf.mean(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), logQ)))) as tf.Scalar;
+          };
   const { timing, last } = timeValueAndGrad(tf.valueAndGrad(loss), x, reps);
   tf.dispose([x, y]);
   return { workload: w.id, system, timing, value: last };

@@ -6,18 +6,18 @@ import type { Repetitions } from './measure';
 export const SYSTEMS = ['losslab', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-export type WorkloadKind = 'mse' | 'bce' | 'softmax-ce' | 'mnist-epoch' | 'mnist-full' | 'triplet' | 'giou' | 'ctc';
+export type WorkloadKind = 'mse' | 'bce' | 'smoothL1' | 'softmax-ce' | 'mnist-epoch' | 'mnist-full' | 'triplet' | 'giou' | 'ctc';
 
 /** Value + gradient of an elementwise loss over `size` float32 elements. */
 export interface ElementwiseWorkload {
-  kind: 'mse' | 'bce';
+  kind: 'mse' | 'bce' | 'smoothL1';
   id: string;
   label: string;
   /** Elements processed per run. */
   elements: number;
-  /** MSE: input ~ N(0, 1); BCE: probabilities ~ U[0.001, 0.999]. */
+  /** MSE, smooth L1: input ~ N(0, 1); BCE: probabilities ~ U[0.001, 0.999]. */
   x: Float32Array;
-  /** MSE: target ~ N(0, 1); BCE: labels 0 or 1. */
+  /** MSE, smooth L1: target ~ N(0, 1); BCE: labels 0 or 1. */
   y: Float32Array;
   /** The mean loss in float64 from the same float32 inputs (compensated sum). */
   reference: number;
@@ -112,7 +112,7 @@ export interface CtcWorkload {
 export type Workload = ElementwiseWorkload | SoftmaxWorkload | MnistWorkload | TripletWorkload | BoxWorkload | CtcWorkload;
 
 export function isElementwise(w: Workload): w is ElementwiseWorkload {
-  return w.kind === 'mse' || w.kind === 'bce';
+  return w.kind === 'mse' || w.kind === 'bce' || w.kind === 'smoothL1';
 }
 
 export interface BenchConfig {
@@ -178,6 +178,7 @@ export function buildWorkloads(config: BenchConfig): Workload[] {
   const out: Workload[] = [];
   for (const n of config.elementwiseSizes) out.push(mseWorkload(n));
   for (const n of config.elementwiseSizes) out.push(bceWorkload(n));
+  for (const n of config.elementwiseSizes) out.push(smoothL1Workload(n));
   out.push(softmaxWorkload(config.softmax.rows, config.softmax.cols));
   if (config.multi) {
     out.push(tripletWorkload(config.multi.triplet.rows, config.multi.triplet.cols));
@@ -208,6 +209,21 @@ function mseWorkload(n: number): ElementwiseWorkload {
     sum.add(d * d);
   }
   return { kind: 'mse', id: `mse-${sizeLabel(n)}`, label: `MSE ${sizeLabel(n)}`, elements: n, x, y, reference: sum.value() / n };
+}
+
+/** Smooth L1 at beta 1 (= Huber at delta 1, which TensorFlow.js has) on N(0, 1) inputs and targets. */
+function smoothL1Workload(n: number): ElementwiseWorkload {
+  const rng = new Random(SEED + 3 * n + 2);
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) x[i] = rng.normal();
+  for (let i = 0; i < n; i++) y[i] = rng.normal();
+  const sum = new CompensatedSum();
+  for (let i = 0; i < n; i++) {
+    const d = Math.abs(x[i]! - y[i]!);
+    sum.add(d < 1 ? 0.5 * d * d : d - 0.5);
+  }
+  return { kind: 'smoothL1', id: `smoothL1-${sizeLabel(n)}`, label: `smooth L1 ${sizeLabel(n)}`, elements: n, x, y, reference: sum.value() / n };
 }
 
 function bceWorkload(n: number): ElementwiseWorkload {

@@ -61,4 +61,4 @@ export { sigmoid } from './math/sigmoid';
 export { logSumExp } from './math/logSumExp';
 
 export * from './training/index';
-export { parseIdx, type IdxArray, type IdxType } from './data/idx';
+export { parseIdx, type IdxArray, type IdxOptions, type IdxType } from './data/idx';

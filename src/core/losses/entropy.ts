@@ -23,7 +23,7 @@ import type { GradOf, Matrix, Values, Vector } from '../tensor/types';
  *   (which also normalizes rows, so its gradient differs off the simplex).
  *
  * @example
- * entropy([1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6]) // 1.7917594692280547 (ln 6, a fair die)
+ * entropy([1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6]) // 1.791759469228055 (ln 6, a fair die)
  * entropy([[0.5, 0.5], [1, 0]]) // Float64Array [0.6931471805599453, 0]
  * entropy.grad([0.5, 0.5]) // [-0.3068528194400547, -0.3068528194400547]
  */

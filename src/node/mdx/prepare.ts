@@ -75,7 +75,7 @@ export async function prepareDocs(options: PrepareOptions): Promise<PrepareSumma
 function lossFacts(): LossFacts {
   const out: LossFacts = {};
   for (const [name, value] of Object.entries(losslab)) {
-    if (typeof value === 'function' && 'defaults' in value && 'args' in value) out[name] = value as unknown as LossFacts[string];
+    if (typeof value === 'function' && 'defaults' in value && 'args' in value) out[name] = value;
   }
   return out;
 }

@@ -8,7 +8,9 @@ import remarkMath from 'remark-math';
 
 // KaTeX's stylesheet (and, through it, its fonts) is bundled into the site: no CDN.
 // Use the copy of the KaTeX version rehype-katex renders with.
-const katexCss = [join(__dirname, 'node_modules/rehype-katex/node_modules/katex/dist/katex.min.css'), join(__dirname, 'node_modules/katex/dist/katex.min.css')].find((p) => existsSync(p))!;
+const katexCss = [join(__dirname, 'node_modules/rehype-katex/node_modules/katex/dist/katex.min.css'), join(__dirname, 'node_modules/katex/dist/katex.min.css')].find((p) =>
+  existsSync(p),
+)!;
 
 const math = { remarkPlugins: [remarkMath], rehypePlugins: [rehypeKatex] };
 

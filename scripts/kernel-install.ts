@@ -37,10 +37,19 @@ function main(argv: string[]): number {
   const kernels = prefix ? path.join(path.resolve(prefix), 'share', 'jupyter', 'kernels') : path.join(userDataDir(), 'kernels');
   const dir = path.join(kernels, KERNELSPEC.name);
   const tslab = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tslab.cmd' : 'tslab');
-  const argvSpec = process.platform === 'win32'
-    ? [tslab, 'kernel', '--config-path', '{connection_file}'] // no cwd switch without a shell; see README
-    : ['/bin/sh', '-c', 'export PATH="$2:$PATH"; cd "$1" && exec "$3" kernel --config-path "$4"',
-      KERNELSPEC.name, root, path.dirname(process.execPath), tslab, '{connection_file}'];
+  const argvSpec =
+    process.platform === 'win32'
+      ? [tslab, 'kernel', '--config-path', '{connection_file}'] // no cwd switch without a shell; see README
+      : [
+          '/bin/sh',
+          '-c',
+          'export PATH="$2:$PATH"; cd "$1" && exec "$3" kernel --config-path "$4"',
+          KERNELSPEC.name,
+          root,
+          path.dirname(process.execPath),
+          tslab,
+          '{connection_file}',
+        ];
   const spec = {
     argv: argvSpec,
     display_name: KERNELSPEC.display_name,

@@ -17,8 +17,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const LOCKFILE = new URL('../package-lock.json', import.meta.url);
-const OPERATING_SYSTEMS = ['android', 'darwin', 'freebsd', 'linux', 'openbsd', 'openharmony',
-  'netbsd', 'sunos', 'aix', 'win32', 'wasi'];
+const OPERATING_SYSTEMS = ['android', 'darwin', 'freebsd', 'linux', 'openbsd', 'openharmony', 'netbsd', 'sunos', 'aix', 'win32', 'wasi'];
 const CPU_PATTERNS = [
   [/(^|-)(x64|amd64|x86_64)(-|$)/, 'x64'],
   [/(^|-)(arm64|aarch64)(-|$)/, 'arm64'],
@@ -66,9 +65,7 @@ for (const [path, entry] of Object.entries(packages)) {
     if (resolve(packages, path, name) !== undefined) continue;
     const platform = platformOf(name);
     if (platform === undefined) continue;
-    const target = `node_modules/${name}` in packages || path === ''
-      ? `${path === '' ? '' : `${path}/`}node_modules/${name}`
-      : `node_modules/${name}`;
+    const target = `node_modules/${name}` in packages || path === '' ? `${path === '' ? '' : `${path}/`}node_modules/${name}` : `node_modules/${name}`;
     packages[target] = {
       version,
       ...platform,

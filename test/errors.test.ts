@@ -35,17 +35,60 @@ function expectError(call: () => unknown, message: string): void {
 describe('errors name the function, the argument, the expectation and what came', () => {
   it('a shape mismatch', () => {
     expectError(() => mse([1, 2], [1, 2, 3]), 'mse: target must be of shape [2] like input, got shape [3]');
-    expectError(() => binaryCrossEntropy([[0.5, 0.5]], [[1, 0], [0, 1]]), 'binaryCrossEntropy: target must be of shape [1,2] like input, got shape [2,2]');
+    expectError(
+      () =>
+        binaryCrossEntropy(
+          [[0.5, 0.5]],
+          [
+            [1, 0],
+            [0, 1],
+          ],
+        ),
+      'binaryCrossEntropy: target must be of shape [1,2] like input, got shape [2,2]',
+    );
     expectError(() => categoricalCrossEntropy([[0.5, 0.5]], [[1, 0, 0]]), 'categoricalCrossEntropy: target must be of shape [1,2] like input, got shape [1,3]');
     expectError(() => klDivergence([0.5, 0.5], [0.2, 0.3, 0.5]), 'klDivergence: target must be of shape [2] like input, got shape [3]');
-    expectError(() => hinge([[1, 2]], [[1, -1], [1, 1]]), 'hinge: target must be of shape [1,2] like input, got shape [2,2]');
-    expectError(() => crossEntropy([[1, 2], [3, 4]], [0]), 'crossEntropy: target must be 2 class indices, one per sample, got 1');
-    expectError(() => binaryCrossEntropyWithLogits([1, 2], [1, 0], { weight: [1, 1, 1] }), "binaryCrossEntropyWithLogits: options.weight must be a number or of a shape broadcastable to input shape [2] (at most its rank; each axis, aligned from the last, the input's size or 1), got shape [3]");
+    expectError(
+      () =>
+        hinge(
+          [[1, 2]],
+          [
+            [1, -1],
+            [1, 1],
+          ],
+        ),
+      'hinge: target must be of shape [1,2] like input, got shape [2,2]',
+    );
+    expectError(
+      () =>
+        crossEntropy(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [0],
+        ),
+      'crossEntropy: target must be 2 class indices, one per sample, got 1',
+    );
+    expectError(
+      () => binaryCrossEntropyWithLogits([1, 2], [1, 0], { weight: [1, 1, 1] }),
+      "binaryCrossEntropyWithLogits: options.weight must be a number or of a shape broadcastable to input shape [2] (at most its rank; each axis, aligned from the last, the input's size or 1), got shape [3]",
+    );
   });
 
   it('a class index out of range', () => {
     expectError(() => crossEntropy([[1, 2]], [2]), 'crossEntropy: target[0] must be a class index in [0, 2) or ignoreIndex -100, got 2');
-    expectError(() => nllLoss([[-1, -2], [-3, -4]], [0, -1]), 'nllLoss: target[1] must be a class index in [0, 2) or ignoreIndex -100, got -1');
+    expectError(
+      () =>
+        nllLoss(
+          [
+            [-1, -2],
+            [-3, -4],
+          ],
+          [0, -1],
+        ),
+      'nllLoss: target[1] must be a class index in [0, 2) or ignoreIndex -100, got -1',
+    );
     expectError(() => sparseCategoricalCrossEntropy([[0.2, 0.3, 0.5]], [3]), 'sparseCategoricalCrossEntropy: target[0] must be a class index in [0, 3), got 3');
     expectError(() => focalLoss([1, 2, 3], 5), 'focalLoss: target must be a class index in [0, 3), got 5');
     expectError(() => crossEntropy([[1, 2]], [0.5]), 'crossEntropy: target[0] must be an integer class index, got 0.5');
@@ -83,7 +126,17 @@ describe('errors name the function, the argument, the expectation and what came'
 
   it('a NaN input', () => {
     expectError(() => mse([1, NaN], [1, 2]), 'mse: input[1] must be a finite number, got NaN');
-    expectError(() => crossEntropy([[1, 2], [NaN, 0]], [0, 1]), 'crossEntropy: input[1][0] must be a finite number, got NaN');
+    expectError(
+      () =>
+        crossEntropy(
+          [
+            [1, 2],
+            [NaN, 0],
+          ],
+          [0, 1],
+        ),
+      'crossEntropy: input[1][0] must be a finite number, got NaN',
+    );
     expectError(() => binaryCrossEntropyWithLogits(new Float64Array([0, NaN]), [1, 0]), 'binaryCrossEntropyWithLogits: input[1] must be a finite number, got NaN');
     expectError(() => hinge([1, 2], [1, NaN]), 'hinge: target[1] must be a finite number, got NaN');
     expectError(() => klDivergence({ data: new Float64Array([0.5, NaN]), shape: [2] }, [0.5, 0.5]), 'klDivergence: input[1] must be a finite number, got NaN');

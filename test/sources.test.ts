@@ -31,16 +31,28 @@ describe('seed 000 (Surf in Data): MSE, softmax CEE, sigmoid CEE', () => {
     expect(mse(y, yHat)).toBe((4 + 1 + 4 + 1 + 1) / 5);
   });
 
-  const onehot = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+  const onehot = [
+    [1, 0, 0],
+    [0, 1, 0],
+    [0, 0, 1],
+  ];
 
   it('softmax CEE per sample is 1.2039728043259361, 0.6931471805599453, 0.6931471805599453, mean 0.8634223884819422', () => {
-    const predicted = [[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]];
+    const predicted = [
+      [0.3, 0.1, 0.6],
+      [0.3, 0.5, 0.2],
+      [0.4, 0.1, 0.5],
+    ];
     expectAllPrinted(categoricalCrossEntropy(predicted, onehot, { reduction: 'none' }), ['1.2039728043259361', '0.6931471805599453', '0.6931471805599453']);
     expectPrinted(categoricalCrossEntropy(predicted, onehot), '0.8634223884819422');
   });
 
   it('the better prediction has the lower CEE, 0.6323733282952938', () => {
-    const better = [[0.6, 0.1, 0.3], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]];
+    const better = [
+      [0.6, 0.1, 0.3],
+      [0.3, 0.5, 0.2],
+      [0.4, 0.1, 0.5],
+    ];
     expectAllPrinted(categoricalCrossEntropy(better, onehot, { reduction: 'none' }), ['0.5108256237659907', '0.6931471805599453', '0.6931471805599453']);
     expectPrinted(categoricalCrossEntropy(better, onehot), '0.6323733282952938');
   });

@@ -33,7 +33,7 @@ export type Defaults<S> = { readonly [K in keyof S]: S[K] extends Validator<infe
 
 /** A validator from its check (which returns `fallback` for `undefined`) and its default. */
 export function customOption<T, In = T>(fallback: T, check: (fn: string, name: string, value: unknown) => T): Validator<T, In> {
-  return Object.assign(check, { fallback }) as Validator<T, In>;
+  return Object.assign(check, { fallback });
 }
 
 /**
@@ -42,7 +42,7 @@ export function customOption<T, In = T>(fallback: T, check: (fn: string, name: s
  */
 export function assertPlainOptions(fn: string, options: unknown): Record<string, unknown> {
   if (options === undefined) return {};
-  const proto = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
+  const proto: unknown = typeof options === 'object' && options !== null ? Object.getPrototypeOf(options) : undefined;
   if (proto !== Object.prototype && proto !== null) fail(fn, 'options', 'a plain object', describe(options));
   return options as Record<string, unknown>;
 }
@@ -76,10 +76,7 @@ export function defaultsOf<S extends OptionSpec>(spec: S): Defaults<S> {
 }
 
 /** `reduction`: one of `allowed`, `fallback` when absent. */
-export function reduction<R extends string = Reduction>(
-  allowed: readonly R[] = ['mean', 'sum', 'none'] as unknown as R[],
-  fallback: R = allowed[0]!,
-): Validator<R> {
+export function reduction<R extends string = Reduction>(allowed: readonly R[] = ['mean', 'sum', 'none'] as unknown as R[], fallback: R = allowed[0]!): Validator<R> {
   return customOption(fallback, (fn, name, value) => {
     if (value === undefined) return fallback;
     if (typeof value !== 'string' || !allowed.includes(value as R)) fail(fn, name, `one of ${allowed.map((r) => `'${r}'`).join(', ')}`, describe(value));

@@ -100,7 +100,16 @@ const cases: CaseSpec[] = [
   { name: 'hinge', input: x, target: pm, kind: 'values', rowwise: true },
   { name: 'squaredHinge', input: x, target: pm, kind: 'values', rowwise: true },
   { name: 'categoricalHinge', input: x, target: oneHot, kind: 'values', rowwise: true },
-  { name: 'klDivergence', input: p, target: [[0.3, 0.3, 0.4], [0.5, 0.25, 0.25]], kind: 'probabilities', rowwise: true },
+  {
+    name: 'klDivergence',
+    input: p,
+    target: [
+      [0.3, 0.3, 0.4],
+      [0.5, 0.25, 0.25],
+    ],
+    kind: 'probabilities',
+    rowwise: true,
+  },
   { name: 'diceLoss', input: p, target: binary, kind: 'probabilities', rowwise: true },
   { name: 'sigmoidFocalLoss', input: x, target: binary, kind: 'logits', rowwise: false },
   { name: 'focalLoss', input: x, target: [2, 0], kind: 'logits', classTarget: true, rowwise: true },
@@ -127,7 +136,16 @@ const cases: CaseSpec[] = [
   { name: 'categoricalFocalCrossEntropy', input: p, target: oneHot, kind: 'probabilities', rowwise: true },
   { name: 'generalizedCrossEntropy', input: p, target: [2, 0], kind: 'probabilities', classTarget: true, rowwise: true },
   { name: 'multiMarginLoss', input: x, target: [2, 0], kind: 'values', classTarget: true, rowwise: true },
-  { name: 'multiLabelMarginLoss', input: x, target: [[2, 0, -1], [1, -1, 2]], kind: 'values', rowwise: true },
+  {
+    name: 'multiLabelMarginLoss',
+    input: x,
+    target: [
+      [2, 0, -1],
+      [1, -1, 2],
+    ],
+    kind: 'values',
+    rowwise: true,
+  },
   { name: 'cosineSimilarity', input: x, target: p, kind: 'values', rowwise: true },
   { name: 'tversky', input: p, target: binary, kind: 'probabilities', rowwise: true },
 ];

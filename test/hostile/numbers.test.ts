@@ -6,7 +6,21 @@
  * ignoreIndex beyond int32 are rejected rather than wrapped.
  */
 import { describe, expect, it } from 'vitest';
-import { crossEntropy, entropy, focalLoss, LossInputError, logSoftmax, logSumExp, nllLoss, sigmoid, softmax, sparseCategoricalCrossEntropy, diceLoss, huber, sigmoidFocalLoss } from '../../src';
+import {
+  crossEntropy,
+  entropy,
+  focalLoss,
+  LossInputError,
+  logSoftmax,
+  logSumExp,
+  nllLoss,
+  sigmoid,
+  softmax,
+  sparseCategoricalCrossEntropy,
+  diceLoss,
+  huber,
+  sigmoidFocalLoss,
+} from '../../src';
 import { flatten } from '../helpers/close';
 import { lossCases, withInput, type InputKind, type LossCase } from '../helpers/lossCases';
 
@@ -39,7 +53,10 @@ function extremeInputs(c: LossCase): number[][][] {
   const [a, b] = [c.input[0]!, c.input[1]!];
   return EXTREMES[c.kind].flatMap((v) => [
     [a.map(() => v), b],
-    [[v, ...a.slice(1)], [...b.slice(0, -1), c.kind === 'probabilities' ? 1 - v : -v]],
+    [
+      [v, ...a.slice(1)],
+      [...b.slice(0, -1), c.kind === 'probabilities' ? 1 - v : -v],
+    ],
   ]);
 }
 
@@ -61,7 +78,7 @@ describe.each(lossCases())('$name with hostile numbers', (c) => {
   it('rejects ±Infinity in the second argument', () => {
     const rest = c.args.slice(2);
     if (c.classTarget) {
-      const bad = Array.isArray(target) ? target.map((v, i) => (i === 0 ? Infinity : v)) : Infinity;
+      const bad: unknown = Array.isArray(target) ? (target as unknown[]).map((v, i) => (i === 0 ? Infinity : v)) : Infinity;
       expect(() => loss(input, bad, ...rest, options)).toThrow(`${fn}: ${targetName}`);
       return;
     }
@@ -105,7 +122,10 @@ describe.each(lossCases())('$name with hostile numbers', (c) => {
 });
 
 describe('extreme options give finite numbers or a clear error', () => {
-  const logits = [[740, -740, 0], [-740, 740, 1e-3]];
+  const logits = [
+    [740, -740, 0],
+    [-740, 740, 1e-3],
+  ];
   it.each([
     ['diceLoss smooth 1e-200', () => diceLoss.grad([[1e-300, 0, 0]], [[0, 0, 0]], { smooth: 1e-200 })],
     ['diceLoss smooth 1e-200, value', () => diceLoss([[1e-300, 0, 0]], [[0, 0, 0]], { smooth: 1e-200 })],
@@ -147,7 +167,13 @@ describe('helpers reject non-finite and rank-0 input and never return NaN or ±I
     expect(() => call([0.5, Infinity])).toThrow(`${name}: ${arg}[1] must be a finite number, got Infinity`);
     expect(() => call(new Float64Array([NaN, 0.5]))).toThrow(`${name}: ${arg}[0] must be a finite number, got NaN`);
     if (name === 'entropy') return;
-    for (const x of [[1e308, -1e308], [0, -1e308], [-1e300, -1e300], [1.7e308, 1.7e308, 1.7e308]]) finiteOrRejected(`${name}(${x})`, () => call(x));
+    for (const x of [
+      [1e308, -1e308],
+      [0, -1e308],
+      [-1e300, -1e300],
+      [1.7e308, 1.7e308, 1.7e308],
+    ])
+      finiteOrRejected(`${name}(${x.join(', ')})`, () => call(x));
   });
 
   it('sigmoid, on numbers and arrays', () => {

@@ -42,7 +42,7 @@ describe.each(lossCases())('$name options', ({ loss, args, options }) => {
   });
 
   it('accepts a null-prototype object like a literal', () => {
-    const bare = Object.assign(Object.create(null), options ?? {});
+    const bare = Object.assign(Object.create(null) as Record<string, unknown>, options ?? {});
     expect(loss(...args, bare)).toBe(loss(...args, options));
   });
 

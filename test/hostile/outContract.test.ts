@@ -59,7 +59,9 @@ describe.each(lossCases())('$name writes all of out', (c) => {
     const out = c.gradients > 1 ? own.buffers : x.data;
     const label = c.gradients > 1 ? 'options.out[0]' : 'options.out';
     expect(() => loss.grad(...withInput(c, x), { ...options, out })).toThrow(LossInputError);
-    expect(() => loss.grad(...withInput(c, x), { ...options, out })).toThrow(`${loss.lossName}: ${label} must be a buffer that shares no memory with ${name}, got a Float64Array overlapping ${name}`);
+    expect(() => loss.grad(...withInput(c, x), { ...options, out })).toThrow(
+      `${loss.lossName}: ${label} must be a buffer that shares no memory with ${name}, got a Float64Array overlapping ${name}`,
+    );
     const size = x.data.length;
     const shared = new Float64Array(2 * size);
     shared.set(x.data, size / 2);

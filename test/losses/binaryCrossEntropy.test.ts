@@ -61,13 +61,47 @@ describe('binaryCrossEntropy', () => {
 });
 
 describe('binaryCrossEntropy weight broadcasting, clamps and smoothing', () => {
-  const p = [[0.9, 0.2, 0.6], [0.3, 0.5, 0.99]];
-  const t = [[1, 0, 1], [0, 1, 1]];
+  const p = [
+    [0.9, 0.2, 0.6],
+    [0.3, 0.5, 0.99],
+  ];
+  const t = [
+    [1, 0, 1],
+    [0, 1, 1],
+  ];
   it.each([
-    ['a number', 2, [[2, 2, 2], [2, 2, 2]]],
-    ['[C] against [N, C]', [1, 2, 3], [[1, 2, 3], [1, 2, 3]]],
-    ['[N, 1] against [N, C]', [[3], [0.5]], [[3, 3, 3], [0.5, 0.5, 0.5]]],
-    ['[1, 1] against [N, C]', [[4]], [[4, 4, 4], [4, 4, 4]]],
+    [
+      'a number',
+      2,
+      [
+        [2, 2, 2],
+        [2, 2, 2],
+      ],
+    ],
+    [
+      '[C] against [N, C]',
+      [1, 2, 3],
+      [
+        [1, 2, 3],
+        [1, 2, 3],
+      ],
+    ],
+    [
+      '[N, 1] against [N, C]',
+      [[3], [0.5]],
+      [
+        [3, 3, 3],
+        [0.5, 0.5, 0.5],
+      ],
+    ],
+    [
+      '[1, 1] against [N, C]',
+      [[4]],
+      [
+        [4, 4, 4],
+        [4, 4, 4],
+      ],
+    ],
   ])('takes a weight as %s, as its full-shape expansion', (_, weight, same) => {
     expect(binaryCrossEntropy(p, t, { weight, reduction: 'none' })).toEqual(binaryCrossEntropy(p, t, { weight: same, reduction: 'none' }));
     expect(binaryCrossEntropy.grad(p, t, { weight: weight as number })).toEqual(binaryCrossEntropy.grad(p, t, { weight: same }));

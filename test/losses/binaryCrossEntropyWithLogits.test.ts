@@ -10,8 +10,14 @@ describe('binaryCrossEntropyWithLogits', () => {
   });
 
   it('agrees with binaryCrossEntropy on the sigmoid of moderate logits', () => {
-    const x = [[-1.5, 0.3], [2, -0.7]];
-    const t = [[0, 1], [0.25, 1]];
+    const x = [
+      [-1.5, 0.3],
+      [2, -0.7],
+    ];
+    const t = [
+      [0, 1],
+      [0.25, 1],
+    ];
     expectClose(binaryCrossEntropyWithLogits(x, t), binaryCrossEntropy(sigmoid(x), t));
   });
 
@@ -21,7 +27,17 @@ describe('binaryCrossEntropyWithLogits', () => {
   });
 
   it('weights positive targets by posWeight along the last dimension', () => {
-    const loss = binaryCrossEntropyWithLogits([[0, 0], [0, 0]], [[1, 1], [1, 0]], { posWeight: [3, 1], reduction: 'none' });
+    const loss = binaryCrossEntropyWithLogits(
+      [
+        [0, 0],
+        [0, 0],
+      ],
+      [
+        [1, 1],
+        [1, 0],
+      ],
+      { posWeight: [3, 1], reduction: 'none' },
+    );
     expectClose(loss, [3 * Math.log(2), Math.log(2), 3 * Math.log(2), Math.log(2)]);
   });
 
@@ -89,8 +105,14 @@ describe('binaryCrossEntropyWithLogits to float64 accuracy', () => {
 });
 
 describe('binaryCrossEntropyWithLogits weight and posWeight broadcast as PyTorch broadcasts them', () => {
-  const x = [[0.5, -1, 2], [1.5, 0, -0.5]];
-  const t = [[1, 0, 1], [0, 1, 0.25]];
+  const x = [
+    [0.5, -1, 2],
+    [1.5, 0, -0.5],
+  ];
+  const t = [
+    [1, 0, 1],
+    [0, 1, 0.25],
+  ];
   const full = (v: number[][]) => ({ weight: v });
   const expanded = (f: (r: number, c: number) => number) => [0, 1].map((r) => [0, 1, 2].map((c) => f(r, c)));
   const cases: [string, unknown, number[][]][] = [
@@ -98,7 +120,14 @@ describe('binaryCrossEntropyWithLogits weight and posWeight broadcast as PyTorch
     ['[C] against [N, C]', [1, 2, 3], expanded((_, c) => c + 1)],
     ['[1, C] against [N, C]', [[1, 2, 3]], expanded((_, c) => c + 1)],
     ['[N, 1] against [N, C]', [[2], [0.5]], expanded((r) => (r ? 0.5 : 2))],
-    ['the full shape', [[1, 2, 3], [4, 5, 6]], expanded((r, c) => 3 * r + c + 1)],
+    [
+      'the full shape',
+      [
+        [1, 2, 3],
+        [4, 5, 6],
+      ],
+      expanded((r, c) => 3 * r + c + 1),
+    ],
     ['a rank-0 tensor', { data: new Float64Array([3]), shape: [] }, expanded(() => 3)],
   ];
   it.each(cases)('weight as %s equals its full-shape expansion', (_, weight, same) => {
@@ -109,14 +138,26 @@ describe('binaryCrossEntropyWithLogits weight and posWeight broadcast as PyTorch
   });
   it.each(cases)('posWeight as %s equals its full-shape expansion', (_, posWeight, same) => {
     expect(binaryCrossEntropyWithLogits(x, t, { posWeight: posWeight as number })).toEqual(binaryCrossEntropyWithLogits(x, t, { posWeight: same }));
-    expect(binaryCrossEntropyWithLogits.grad(x, t, { posWeight: posWeight as number, weight: [[1], [2]] })).toEqual(binaryCrossEntropyWithLogits.grad(x, t, { posWeight: same, weight: [[1, 1, 1], [2, 2, 2]] }));
+    expect(binaryCrossEntropyWithLogits.grad(x, t, { posWeight: posWeight as number, weight: [[1], [2]] })).toEqual(
+      binaryCrossEntropyWithLogits.grad(x, t, {
+        posWeight: same,
+        weight: [
+          [1, 1, 1],
+          [2, 2, 2],
+        ],
+      }),
+    );
   });
 
   it('rejects a shape that does not broadcast, or of a higher rank, naming the option and both shapes', () => {
     const broadcastable = "a number or of a shape broadcastable to input shape [2,3] (at most its rank; each axis, aligned from the last, the input's size or 1)";
     expect(() => binaryCrossEntropyWithLogits(x, t, { weight: [1, 2] })).toThrow(`binaryCrossEntropyWithLogits: options.weight must be ${broadcastable}, got shape [2]`);
-    expect(() => binaryCrossEntropyWithLogits(x, t, { posWeight: [[1, 2, 3]].concat([[1, 2, 3]], [[1, 2, 3]]) })).toThrow(`binaryCrossEntropyWithLogits: options.posWeight must be ${broadcastable}, got shape [3,3]`);
-    expect(() => binaryCrossEntropyWithLogits(x, t, { weight: { data: new Float64Array(6), shape: [1, 2, 3] } })).toThrow(`binaryCrossEntropyWithLogits: options.weight must be ${broadcastable}, got shape [1,2,3]`);
+    expect(() => binaryCrossEntropyWithLogits(x, t, { posWeight: [[1, 2, 3]].concat([[1, 2, 3]], [[1, 2, 3]]) })).toThrow(
+      `binaryCrossEntropyWithLogits: options.posWeight must be ${broadcastable}, got shape [3,3]`,
+    );
+    expect(() => binaryCrossEntropyWithLogits(x, t, { weight: { data: new Float64Array(6), shape: [1, 2, 3] } })).toThrow(
+      `binaryCrossEntropyWithLogits: options.weight must be ${broadcastable}, got shape [1,2,3]`,
+    );
     expect(() => binaryCrossEntropyWithLogits(x, t, { posWeight: -1 })).toThrow('binaryCrossEntropyWithLogits: options.posWeight must be a finite number >= 0, got -1');
   });
 });

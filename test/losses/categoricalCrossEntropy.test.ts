@@ -3,7 +3,11 @@ import { categoricalCrossEntropy, crossEntropy } from '../../src';
 import { expectClose } from '../helpers/close';
 
 const EPS = 1e-7;
-const oneHot = [[1, 0, 0], [0, 1, 0], [0, 0, 1]];
+const oneHot = [
+  [1, 0, 0],
+  [0, 1, 0],
+  [0, 0, 1],
+];
 
 /** Central differences of f at x, for checking analytic gradients. */
 function numericGrad(f: (x: number[]) => number, x: number[], h = 1e-6): number[] {
@@ -18,8 +22,16 @@ function numericGrad(f: (x: number[]) => number, x: number[], h = 1e-6): number[
 
 describe('categoricalCrossEntropy', () => {
   it("reproduces the source post's softmax CEE examples, per sample and averaged", () => {
-    const worse = [[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]];
-    const better = [[0.6, 0.1, 0.3], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]];
+    const worse = [
+      [0.3, 0.1, 0.6],
+      [0.3, 0.5, 0.2],
+      [0.4, 0.1, 0.5],
+    ];
+    const better = [
+      [0.6, 0.1, 0.3],
+      [0.3, 0.5, 0.2],
+      [0.4, 0.1, 0.5],
+    ];
     expectClose(categoricalCrossEntropy(worse, oneHot, { reduction: 'none' }), [-Math.log(0.3), -Math.log(0.5), -Math.log(0.5)]);
     expectClose(categoricalCrossEntropy(worse, oneHot, { reduction: 'none' }), [1.2039728043259361, 0.6931471805599453, 0.6931471805599453]);
     expectClose(categoricalCrossEntropy(worse, oneHot), 0.8634223884819422);
@@ -43,8 +55,14 @@ describe('categoricalCrossEntropy', () => {
   });
 
   it('is softmax cross-entropy with fromLogits, as crossEntropy with probability targets', () => {
-    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3]];
-    const t = [[0.7, 0.2, 0.1], [0, 1, 0]];
+    const logits = [
+      [2, 1, 0.1],
+      [0.5, 2.5, 0.3],
+    ];
+    const t = [
+      [0.7, 0.2, 0.1],
+      [0, 1, 0],
+    ];
     expectClose(categoricalCrossEntropy(logits, t, { fromLogits: true }), crossEntropy(logits, t));
     expectClose(categoricalCrossEntropy.grad(logits, t, { fromLogits: true }), crossEntropy.grad(logits, t));
     expectClose(categoricalCrossEntropy([[1e4, -1e4]], [[0, 1]], { fromLogits: true }), 2e4);
@@ -55,7 +73,7 @@ describe('categoricalCrossEntropy', () => {
     expectClose(categoricalCrossEntropy.grad([0.2, 0.3, 0.5], [0, 1, 0]), [1, 1 - 1 / 0.3, 1]);
     const p = [0.1, 0.3, 0.2];
     const t = [0.2, 0.5, 0.3];
-    const f = (x: number[]) => categoricalCrossEntropy(x, t, { labelSmoothing: 0.1 }) as number;
+    const f = (x: number[]) => categoricalCrossEntropy(x, t, { labelSmoothing: 0.1 });
     expectClose(categoricalCrossEntropy.grad(p, t, { labelSmoothing: 0.1 }), numericGrad(f, p), 1e-8);
   });
 
@@ -64,15 +82,55 @@ describe('categoricalCrossEntropy', () => {
   });
 
   it('computes the value and gradient together in one pass', () => {
-    const both = categoricalCrossEntropy.valueAndGrad([[0.2, 0.8], [0.6, 0.4]], [[0, 1], [1, 0]]);
-    expect(both.value).toBe(categoricalCrossEntropy([[0.2, 0.8], [0.6, 0.4]], [[0, 1], [1, 0]]));
-    expect(both.grad).toEqual(categoricalCrossEntropy.grad([[0.2, 0.8], [0.6, 0.4]], [[0, 1], [1, 0]]));
+    const both = categoricalCrossEntropy.valueAndGrad(
+      [
+        [0.2, 0.8],
+        [0.6, 0.4],
+      ],
+      [
+        [0, 1],
+        [1, 0],
+      ],
+    );
+    expect(both.value).toBe(
+      categoricalCrossEntropy(
+        [
+          [0.2, 0.8],
+          [0.6, 0.4],
+        ],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ),
+    );
+    expect(both.grad).toEqual(
+      categoricalCrossEntropy.grad(
+        [
+          [0.2, 0.8],
+          [0.6, 0.4],
+        ],
+        [
+          [0, 1],
+          [1, 0],
+        ],
+      ),
+    );
   });
 
   it('rejects rows summing to 0, probabilities outside [0, 1] and a target of another shape', () => {
-    expect(() => categoricalCrossEntropy([[0.5, 0.5], [0, 0]], [[1, 0], [0, 1]])).toThrow(
-      'categoricalCrossEntropy: the sum of input row 1 must be > 0 (each row is divided by its sum), got 0',
-    );
+    expect(() =>
+      categoricalCrossEntropy(
+        [
+          [0.5, 0.5],
+          [0, 0],
+        ],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).toThrow('categoricalCrossEntropy: the sum of input row 1 must be > 0 (each row is divided by its sum), got 0');
     expect(() => categoricalCrossEntropy([[0.5, 1.5]], [[1, 0]])).toThrow('categoricalCrossEntropy: input[1] must be a probability in [0, 1], got 1.5');
     expect(() => categoricalCrossEntropy([[0.5, 0.5]], [0])).toThrow('categoricalCrossEntropy: target must be of shape [1,2] like input, got shape [1]');
   });
@@ -82,7 +140,7 @@ describe('categoricalCrossEntropy on confident rows', () => {
   it('takes -log(p / Σp) at the largest p from the other classes: log1p(Σ_others / p)', () => {
     const v = categoricalCrossEntropy([[0.99999, 3e-6, 7e-6]], [[1, 0, 0]]);
     expect(Math.abs(v - Math.log1p((3e-6 + 7e-6) / 0.99999))).toBeLessThan(1e-15 * v);
-    const g = categoricalCrossEntropy.grad([[0.99999, 3e-6, 7e-6]], [[1, 0, 0]]) as number[][];
+    const g = categoricalCrossEntropy.grad<number[][]>([[0.99999, 3e-6, 7e-6]], [[1, 0, 0]]);
     // -t ρ / p / Σp at the top, 1 / Σp elsewhere (Σp = 1 + 1e-5 - 1e-5 = 1.00000, ρ = 1e-5)
     expect(Math.abs(g[0]![0]! + 1e-5 / 0.99999 / 1)).toBeLessThan(1e-15);
   });
@@ -92,13 +150,18 @@ describe('categoricalCrossEntropy on confident rows', () => {
   });
 
   it('rejects a row summing to a subnormal: its gradient (∝ 1 / Σp) exceeds float64', () => {
-    expect(() => categoricalCrossEntropy.grad([[1e-320, 1e-320, 1e-320]], [[1, 0, 0]])).toThrow(/categoricalCrossEntropy: the gradient at input\[0\] must be finite, got -Infinity/);
+    expect(() => categoricalCrossEntropy.grad([[1e-320, 1e-320, 1e-320]], [[1, 0, 0]])).toThrow(
+      /categoricalCrossEntropy: the gradient at input\[0\] must be finite, got -Infinity/,
+    );
     expect(categoricalCrossEntropy([[1e-320, 1e-320, 1e-320]], [[1, 0, 0]])).toBeCloseTo(Math.log(3), 15);
   });
 
   it('writes every element of a NaN-filled out, on probabilities and from logits', () => {
     const x = { data: Float64Array.from([0.2, 0.3, 0.5, 0.6, 0.1, 0.3]), shape: [2, 3] };
-    const t = [[0, 0, 1], [1, 0, 0]];
+    const t = [
+      [0, 0, 1],
+      [1, 0, 0],
+    ];
     for (const fromLogits of [false, true]) {
       const fresh = categoricalCrossEntropy.grad(x, t, { fromLogits }).data;
       const out = new Float32Array(6).fill(NaN);
@@ -107,4 +170,3 @@ describe('categoricalCrossEntropy on confident rows', () => {
     }
   });
 });
-

@@ -4,8 +4,14 @@ import { expectClose } from '../helpers/close';
 
 describe('categoricalHinge', () => {
   it('is max(0, best wrong score - true score + 1) per sample, averaged', () => {
-    const x = [[0.2, 1.5, -0.3], [2, 0.1, 0.4]];
-    const y = [[0, 1, 0], [0, 0, 1]];
+    const x = [
+      [0.2, 1.5, -0.3],
+      [2, 0.1, 0.4],
+    ];
+    const y = [
+      [0, 1, 0],
+      [0, 0, 1],
+    ];
     const perSample = [Math.max(0, 0.2 - 1.5 + 1), 2 - 0.4 + 1];
     expectClose(categoricalHinge(x, y, { reduction: 'none' }), perSample);
     expectClose(categoricalHinge(x, y), (perSample[0]! + perSample[1]!) / 2);
@@ -19,7 +25,21 @@ describe('categoricalHinge', () => {
 
   it('has gradient -1 on the true class and +1 on the best wrong class while the margin is violated', () => {
     expect(categoricalHinge.grad([0.2, 0.9, 0.5], [0, 1, 0])).toEqual([0, -1, 1]);
-    expect(categoricalHinge.grad([[0.2, 0.9, 0.5], [0, 3, 0]], [[0, 1, 0], [0, 1, 0]])).toEqual([[0, -1 / 2, 1 / 2], [0, 0, 0]]);
+    expect(
+      categoricalHinge.grad(
+        [
+          [0.2, 0.9, 0.5],
+          [0, 3, 0],
+        ],
+        [
+          [0, 1, 0],
+          [0, 1, 0],
+        ],
+      ),
+    ).toEqual([
+      [0, -1 / 2, 1 / 2],
+      [0, 0, 0],
+    ]);
   });
 
   it('splits the gradient evenly among tied wrong classes, as TensorFlow reduce_max does', () => {
@@ -33,7 +53,18 @@ describe('categoricalHinge', () => {
 
   it('requires a one-hot target', () => {
     expect(() => categoricalHinge([[1, 2]], [[0.5, 0.5]])).toThrow('categoricalHinge: target[0] must be one-hot (0 or 1), got 0.5');
-    expect(() => categoricalHinge([[1, 2], [3, 4]], [[0, 1], [1, 1]])).toThrow('categoricalHinge: target row 1 must be one-hot (a single 1), got 2 ones');
+    expect(() =>
+      categoricalHinge(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 1],
+          [1, 1],
+        ],
+      ),
+    ).toThrow('categoricalHinge: target row 1 must be one-hot (a single 1), got 2 ones');
   });
 });
 
@@ -43,4 +74,3 @@ describe('categoricalHinge margins', () => {
     expect(categoricalHinge([[0.1, 1.0999999999999999, -1]], [[0, 1, 0]])).toBe(2 ** -53 + 2 ** -55);
   });
 });
-

@@ -19,8 +19,11 @@ const lse = (xs: number[]) => Math.log(xs.reduce((s, v) => s + Math.exp(v), 0));
 
 describe('crossEntropy', () => {
   it('is -log softmax at the target class, averaged over the batch', () => {
-    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3]];
-    const expected = ((lse(logits[0]!) - 2) + (lse(logits[1]!) - 2.5)) / 2;
+    const logits = [
+      [2, 1, 0.1],
+      [0.5, 2.5, 0.3],
+    ];
+    const expected = (lse(logits[0]!) - 2 + (lse(logits[1]!) - 2.5)) / 2;
     expectClose(crossEntropy(logits, [0, 1]), expected);
   });
 
@@ -29,7 +32,11 @@ describe('crossEntropy', () => {
   });
 
   it('weights the mean by the target classes weights and skips ignoreIndex', () => {
-    const logits = [[1, 2], [3, 1], [0, 0]];
+    const logits = [
+      [1, 2],
+      [3, 1],
+      [0, 0],
+    ];
     const l0 = lse([1, 2]) - 1;
     const l1 = lse([3, 1]) - 1;
     expectClose(crossEntropy(logits, [0, 1, -100], { weight: [2, 3] }), (2 * l0 + 3 * l1) / (2 + 3));
@@ -57,7 +64,10 @@ describe('crossEntropy', () => {
 
 describe('crossEntropy.valueAndGrad', () => {
   it('gives the same value and gradient as the separate calls, in one pass', () => {
-    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3]];
+    const logits = [
+      [2, 1, 0.1],
+      [0.5, 2.5, 0.3],
+    ];
     const both = crossEntropy.valueAndGrad(logits, [0, 2], { labelSmoothing: 0.1 });
     expect(both.value).toBe(crossEntropy(logits, [0, 2], { labelSmoothing: 0.1 }));
     expect(both.grad).toEqual(crossEntropy.grad(logits, [0, 2], { labelSmoothing: 0.1 }));
@@ -93,12 +103,24 @@ describe('crossEntropy on confident rows and large logits', () => {
 });
 
 describe('crossEntropy writes every element of out', () => {
-  const x = [[2, 1, 0.1], [0.5, 2.5, 0.3], [1, -1, 4]];
+  const x = [
+    [2, 1, 0.1],
+    [0.5, 2.5, 0.3],
+    [1, -1, 4],
+  ];
   const cases = [
     { what: 'class indices', target: [0, 2, 1], options: {} },
     { what: 'an ignored row', target: [0, -100, 1], options: {} },
     { what: 'weights, smoothing and an ignored row', target: [0, -100, 1], options: { weight: [1, 2, 3], labelSmoothing: 0.1 } },
-    { what: 'probability targets', target: [[0.2, 0.3, 0.5], [1, 0, 0], [0.5, 0.5, 0]], options: {} },
+    {
+      what: 'probability targets',
+      target: [
+        [0.2, 0.3, 0.5],
+        [1, 0, 0],
+        [0.5, 0.5, 0],
+      ],
+      options: {},
+    },
   ];
   for (const { what, target, options } of cases) {
     it(`with ${what}, into NaN-filled float64 and float32 buffers`, () => {
@@ -114,7 +136,7 @@ describe('crossEntropy writes every element of out', () => {
   it('gives an ignored row 0 and a zero gradient row', () => {
     const both = crossEntropy.valueAndGrad(x, [0, -100, 1], { reduction: 'none' });
     expect((both.value as Float64Array)[1]).toBe(0);
-    expect((both.grad as number[][])[1]).toEqual([0, 0, 0]);
+    expect(both.grad[1]).toEqual([0, 0, 0]);
   });
 });
 
@@ -130,13 +152,21 @@ describe('crossEntropy with weights, smoothing and probability targets', () => {
     const W = omega.reduce((s, v) => s + v, 0);
     const both = crossEntropy.valueAndGrad(x, 2, { weight: w, labelSmoothing: eps, reduction: 'sum' });
     expectClose(both.value, -omega.reduce((s, o, c) => s + o * logp[c]!, 0), 1e-14);
-    expectClose(both.grad, p.map((pc, c) => W * pc - omega[c]!), 1e-14);
+    expectClose(
+      both.grad,
+      p.map((pc, c) => W * pc - omega[c]!),
+      1e-14,
+    );
   });
 
   it('takes probability targets, with gradient softmax(x) Σt - t', () => {
     const target = [0.25, 0.25, 0.5];
     expectClose(crossEntropy(x, target), -target.reduce((s, tc, c) => s + tc * logp[c]!, 0), 1e-14);
-    expectClose(crossEntropy.grad(x, target), p.map((pc, c) => pc - target[c]!), 1e-14);
+    expectClose(
+      crossEntropy.grad(x, target),
+      p.map((pc, c) => pc - target[c]!),
+      1e-14,
+    );
   });
 
   it('gives a confident probability row its digits too', () => {
@@ -146,7 +176,7 @@ describe('crossEntropy with weights, smoothing and probability targets', () => {
   });
 
   it('recomputes a gradient that cancels (target = fl(softmax)) in double-double: p - fl(p), not 0', () => {
-    const g = crossEntropy.grad([x], [p]) as number[][];
+    const g = crossEntropy.grad<number[][]>([x], [p]);
     // |p_c - fl(p_c)| is at most half an ulp of p_c, and the three differences sum to Σp - Σfl(p)
     g[0]!.forEach((v, c) => expect(Math.abs(v)).toBeLessThanOrEqual(Number.EPSILON * p[c]!));
     expect(g[0]!.some((v) => v !== 0)).toBe(true);
@@ -170,4 +200,3 @@ describe('crossEntropy on float32 and float64 logits', () => {
     useWasmKernels(true);
   });
 });
-

@@ -10,8 +10,14 @@ describe('diceLoss', () => {
   });
 
   it('treats each row of a 2-D input as one sample', () => {
-    const p = [[1, 0], [0.5, 0.5]];
-    const y = [[1, 0], [0, 1]];
+    const p = [
+      [1, 0],
+      [0.5, 0.5],
+    ];
+    const y = [
+      [1, 0],
+      [0, 1],
+    ];
     const perSample = [1 - (2 * 1 + 1) / (1 + 1 + 1), 1 - (2 * 0.5 + 1) / (1 + 1 + 1)];
     expectClose(diceLoss(p, y, { reduction: 'none' }), perSample);
     expectClose(diceLoss(p, y), (perSample[0]! + perSample[1]!) / 2);
@@ -29,14 +35,27 @@ describe('diceLoss', () => {
     // two rows, mean: each row's gradient over N = 2, s = 1; row 0: I = 0, U = 0; row 1: I = 0.5, U = 2.5
     const row0 = (0 + 1 - 0) / 1 ** 2 / 2;
     const row1 = (y: number) => (2 * 0.5 + 1 - 2 * y * (2.5 + 1)) / (2.5 + 1) ** 2 / 2;
-    expectClose(diceLoss.grad([[0, 0], [0.5, 1]], [[0, 0], [1, 0]]), [[row0, row0], [row1(1), row1(0)]]);
+    expectClose(
+      diceLoss.grad(
+        [
+          [0, 0],
+          [0.5, 1],
+        ],
+        [
+          [0, 0],
+          [1, 0],
+        ],
+      ),
+      [
+        [row0, row0],
+        [row1(1), row1(0)],
+      ],
+    );
   });
 
   it('requires probabilities and a defined ratio when smooth is 0', () => {
     expect(() => diceLoss([0.5, 2], [1, 0])).toThrow('diceLoss: input[1] must be a probability in [0, 1], got 2');
-    expect(() => diceLoss([[0, 0]], [[0, 0]], { smooth: 0 })).toThrow(
-      'diceLoss: options.smooth must be > 0 when input and target row 0 are both all zero (Dice is 0/0), got 0',
-    );
+    expect(() => diceLoss([[0, 0]], [[0, 0]], { smooth: 0 })).toThrow('diceLoss: options.smooth must be > 0 when input and target row 0 are both all zero (Dice is 0/0), got 0');
     expect(() => diceLoss([1], [1], { smooth: -1 })).toThrow('diceLoss: options.smooth must be a finite number >= 0, got -1');
   });
 });

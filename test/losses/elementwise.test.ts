@@ -36,7 +36,10 @@ describe('the elementwise helper', () => {
     expectClose(logCosh(x, y, { reduction: 'none' }), terms);
     const out = new Float64Array(3).fill(NaN);
     logCosh.grad(x, y, { out, reduction: 'sum' });
-    expectClose(out, x.map((v, i) => Math.tanh(v - y[i]!)));
+    expectClose(
+      out,
+      x.map((v, i) => Math.tanh(v - y[i]!)),
+    );
     expect(() => logCosh([NaN], [0])).toThrow('logCosh: input[0] must be a finite number, got NaN');
   });
 
@@ -50,8 +53,24 @@ describe('the elementwise helper', () => {
     ['mse float32', () => mse.valueAndGrad(Float32Array.from(f64), Float32Array.from(g64), { out: new Float32Array(n) })],
     ['mse float64', () => mse.valueAndGrad(f64, g64)],
     ['huber weighted none', () => huber.valueAndGrad(f64, g64, { delta: 0.7, reduction: 'none' })],
-    ['binaryCrossEntropy weight [C], smoothing', () => binaryCrossEntropy.valueAndGrad({ data: p64.subarray(0, 20000), shape: [100, 200] }, { data: b64.subarray(0, 20000), shape: [100, 200] }, { weight: p64.subarray(0, 200), labelSmoothing: 0.1 })],
-    ['binaryCrossEntropyWithLogits posWeight [N, 1]', () => binaryCrossEntropyWithLogits.valueAndGrad({ data: f64.subarray(0, 20000), shape: [100, 200] }, { data: b64.subarray(0, 20000), shape: [100, 200] }, { posWeight: { data: p64.subarray(0, 100), shape: [100, 1] } })],
+    [
+      'binaryCrossEntropy weight [C], smoothing',
+      () =>
+        binaryCrossEntropy.valueAndGrad(
+          { data: p64.subarray(0, 20000), shape: [100, 200] },
+          { data: b64.subarray(0, 20000), shape: [100, 200] },
+          { weight: p64.subarray(0, 200), labelSmoothing: 0.1 },
+        ),
+    ],
+    [
+      'binaryCrossEntropyWithLogits posWeight [N, 1]',
+      () =>
+        binaryCrossEntropyWithLogits.valueAndGrad(
+          { data: f64.subarray(0, 20000), shape: [100, 200] },
+          { data: b64.subarray(0, 20000), shape: [100, 200] },
+          { posWeight: { data: p64.subarray(0, 100), shape: [100, 1] } },
+        ),
+    ],
     ['sigmoidFocalLoss', () => sigmoidFocalLoss.valueAndGrad(f64, b64, { gamma: 1.5 })],
     ['klDivergence', () => klDivergence.valueAndGrad(p64, p64.slice().reverse())],
   ];
@@ -97,9 +116,18 @@ describe('the elementwise helper', () => {
 });
 
 describe('every elementwise loss writes all of out', () => {
-  const x = [[0.3, -1.2, 2], [0.9, 0.1, -0.4]];
-  const probs = [[0.2, 0.7, 0.5], [0.9, 0.05, 0.6]];
-  const labels = [[1, 0, 1], [0, 0, 1]];
+  const x = [
+    [0.3, -1.2, 2],
+    [0.9, 0.1, -0.4],
+  ];
+  const probs = [
+    [0.2, 0.7, 0.5],
+    [0.9, 0.05, 0.6],
+  ];
+  const labels = [
+    [1, 0, 1],
+    [0, 0, 1],
+  ];
   const calls: [string, (out: Float32Array | Float64Array) => unknown, () => unknown][] = [
     ['mse none', (out) => mse.valueAndGrad(x, probs, { out, reduction: 'none' }), () => mse.grad(x, probs, { reduction: 'none' })],
     ['mae', (out) => mae.grad(x, probs, { out }), () => mae.grad(x, probs)],
@@ -107,10 +135,38 @@ describe('every elementwise loss writes all of out', () => {
     ['rmse', (out) => rmse.valueAndGrad(x, probs, { out }), () => rmse.grad(x, probs)],
     ['hinge none', (out) => hinge.valueAndGrad(x, labels, { out, reduction: 'none' }), () => hinge.grad(x, labels, { reduction: 'none' })],
     ['squaredHinge sum', (out) => squaredHinge.grad(x, labels, { out, reduction: 'sum' }), () => squaredHinge.grad(x, labels, { reduction: 'sum' })],
-    ['binaryCrossEntropy weight [N, 1]', (out) => binaryCrossEntropy.grad(probs, labels, { out, weight: [[2], [0.5]] }), () => binaryCrossEntropy.grad(probs, labels, { weight: [[2], [0.5]] })],
-    ['binaryCrossEntropyWithLogits posWeight [C]', (out) => binaryCrossEntropyWithLogits.valueAndGrad(x, labels, { out, posWeight: [1, 2, 3] }), () => binaryCrossEntropyWithLogits.grad(x, labels, { posWeight: [1, 2, 3] })],
+    [
+      'binaryCrossEntropy weight [N, 1]',
+      (out) => binaryCrossEntropy.grad(probs, labels, { out, weight: [[2], [0.5]] }),
+      () => binaryCrossEntropy.grad(probs, labels, { weight: [[2], [0.5]] }),
+    ],
+    [
+      'binaryCrossEntropyWithLogits posWeight [C]',
+      (out) => binaryCrossEntropyWithLogits.valueAndGrad(x, labels, { out, posWeight: [1, 2, 3] }),
+      () => binaryCrossEntropyWithLogits.grad(x, labels, { posWeight: [1, 2, 3] }),
+    ],
     ['sigmoidFocalLoss', (out) => sigmoidFocalLoss.grad(x, labels, { out }), () => sigmoidFocalLoss.grad(x, labels)],
-    ['klDivergence none', (out) => klDivergence.valueAndGrad(probs, [[0.3, 0.3, 0.4], [0.5, 0.25, 0.25]], { out, reduction: 'none' }), () => klDivergence.grad(probs, [[0.3, 0.3, 0.4], [0.5, 0.25, 0.25]], { reduction: 'none' })],
+    [
+      'klDivergence none',
+      (out) =>
+        klDivergence.valueAndGrad(
+          probs,
+          [
+            [0.3, 0.3, 0.4],
+            [0.5, 0.25, 0.25],
+          ],
+          { out, reduction: 'none' },
+        ),
+      () =>
+        klDivergence.grad(
+          probs,
+          [
+            [0.3, 0.3, 0.4],
+            [0.5, 0.25, 0.25],
+          ],
+          { reduction: 'none' },
+        ),
+    ],
     ['diceLoss', (out) => diceLoss.grad(probs, labels, { out }), () => diceLoss.grad(probs, labels)],
   ];
   it.each(calls)('%s, into NaN-filled Float64Array and Float32Array buffers', (_, into, fresh) => {
@@ -139,7 +195,9 @@ describe('overflow: a result beyond float64 throws, a finite one is returned', (
   });
 
   it('names the element whose gradient overflows, also where it overflows float32 only', () => {
-    expect(() => klDivergence.grad([1e-320, 1], [0.5, 0.5])).toThrow('klDivergence: the gradient at input[0] must be finite, got -Infinity: it overflows float64 for these (finite) arguments');
+    expect(() => klDivergence.grad([1e-320, 1], [0.5, 0.5])).toThrow(
+      'klDivergence: the gradient at input[0] must be finite, got -Infinity: it overflows float64 for these (finite) arguments',
+    );
     expect(() => mse.grad([0, 1e39], [0, 0], { out: new Float32Array(2), reduction: 'sum' })).toThrow('mse: the gradient at input[1] must be finite, got Infinity');
     expect(mse.grad([0, 1e39], [0, 0], { reduction: 'sum' })).toEqual([0, 2e39]);
     expect(() => diceLoss.grad([0, 0], [0, 0], { smooth: 5e-324 })).toThrow('diceLoss: the gradient at input[0] (1 / (sum + smooth) overflows) must be finite, got Infinity');

@@ -3,7 +3,7 @@ import { entropy } from '../../src';
 import { expectClose } from '../helpers/close';
 
 describe('entropy', () => {
-  it("is ln 6 = 1.7918 for a fair die, as in seed 003", () => {
+  it('is ln 6 = 1.7918 for a fair die, as in seed 003', () => {
     const h = entropy([1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6, 1 / 6]);
     expectClose(h, Math.log(6));
     expect(h.toFixed(4)).toBe('1.7918');
@@ -15,7 +15,10 @@ describe('entropy', () => {
   });
 
   it('returns one entropy per row of a [N, C] batch', () => {
-    const h = entropy([[0.5, 0.5], [0.25, 0.75]]);
+    const h = entropy([
+      [0.5, 0.5],
+      [0.25, 0.75],
+    ]);
     expect(h).toBeInstanceOf(Float64Array);
     expectClose(h, [Math.log(2), -(0.25 * Math.log(0.25) + 0.75 * Math.log(0.75))]);
   });
@@ -26,9 +29,15 @@ describe('entropy', () => {
 
   it('has gradient -ln p - 1, shaped like p, per row for a batch', () => {
     expect(entropy.grad([0.25, 0.75])).toEqual([-Math.log(0.25) - 1, -Math.log(0.75) - 1]);
-    const batch = entropy.valueAndGrad([[0.5, 0.5], [0.2, 0.8]]);
+    const batch = entropy.valueAndGrad([
+      [0.5, 0.5],
+      [0.2, 0.8],
+    ]);
     expectClose(batch.value, [Math.log(2), -(0.2 * Math.log(0.2) + 0.8 * Math.log(0.8))]);
-    expect(batch.grad).toEqual([[-Math.log(0.5) - 1, -Math.log(0.5) - 1], [-Math.log(0.2) - 1, -Math.log(0.8) - 1]]);
+    expect(batch.grad).toEqual([
+      [-Math.log(0.5) - 1, -Math.log(0.5) - 1],
+      [-Math.log(0.2) - 1, -Math.log(0.8) - 1],
+    ]);
     const t = entropy.grad({ data: new Float64Array([0.1, 0.9]), shape: [1, 2] });
     expect(t.shape).toEqual([1, 2]);
   });

@@ -30,11 +30,24 @@ describe('focalLoss', () => {
     const pt0 = softmaxAt([2, 1, 0.1], 0);
     const pt1 = softmaxAt([0.5, 2.5, 0.3], 2);
     const expected = (-((1 - pt0) ** 2) * Math.log(pt0) - (1 - pt1) ** 2 * Math.log(pt1)) / 2;
-    expectClose(focalLoss([[2, 1, 0.1], [0.5, 2.5, 0.3]], [0, 2]), expected);
+    expectClose(
+      focalLoss(
+        [
+          [2, 1, 0.1],
+          [0.5, 2.5, 0.3],
+        ],
+        [0, 2],
+      ),
+      expected,
+    );
   });
 
   it('equals crossEntropy exactly at gamma 0 without alpha', () => {
-    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3], [-1, 0, 4]];
+    const logits = [
+      [2, 1, 0.1],
+      [0.5, 2.5, 0.3],
+      [-1, 0, 4],
+    ];
     expect(focalLoss(logits, [0, 2, 1], { gamma: 0 })).toBe(crossEntropy(logits, [0, 2, 1]));
     expect(focalLoss.grad(logits, [0, 2, 1], { gamma: 0 })).toEqual(crossEntropy.grad(logits, [0, 2, 1]));
   });
@@ -43,7 +56,17 @@ describe('focalLoss', () => {
     const pt = softmaxAt([1, 0], 1);
     const l0 = -0.25 * (1 - (1 - pt)) ** 2 * Math.log(1 - pt);
     const l1 = -0.75 * (1 - pt) ** 2 * Math.log(pt);
-    expectClose(focalLoss([[1, 0], [1, 0]], [0, 1], { alpha: [0.25, 0.75] }), (l0 + l1) / 2);
+    expectClose(
+      focalLoss(
+        [
+          [1, 0],
+          [1, 0],
+        ],
+        [0, 1],
+        { alpha: [0.25, 0.75] },
+      ),
+      (l0 + l1) / 2,
+    );
   });
 
   it('has gradient G (softmax(x) - onehot(y)), G = alpha [(1 - p_t)^g - g (1 - p_t)^(g-1) p_t log p_t]', () => {
@@ -52,7 +75,7 @@ describe('focalLoss', () => {
     const G = (1 - pt) ** 2 - 2 * (1 - pt) * pt * Math.log(pt);
     expectClose(focalLoss.grad(x, 0), [G * (pt - 1), G * softmaxAt(x, 1), G * softmaxAt(x, 2)]);
     for (const options of [{ gamma: 0.5 }, { gamma: 3, alpha: [0.2, 0.5, 0.3] }]) {
-      const f = (v: number[]) => focalLoss(v, 2, options) as number;
+      const f = (v: number[]) => focalLoss(v, 2, options);
       expectClose(focalLoss.grad(x, 2, options), numericGrad(f, x), 1e-8);
     }
   });
@@ -65,7 +88,10 @@ describe('focalLoss', () => {
 
   it("gives the source post's FocalLoss value, whose scalar alpha means [alpha, 1 - alpha]", () => {
     // seed 004: logpt = log_softmax(x)[y] * at; loss = -(1 - pt)^gamma * logpt with pt from before
-    const x = [[0.2, 1.1], [2, -0.5]];
+    const x = [
+      [0.2, 1.1],
+      [2, -0.5],
+    ];
     const y = [1, 0];
     const at = [0.75, 0.25];
     const seed = y.map((k, i) => {
@@ -107,9 +133,23 @@ describe('focalLoss on confident rows', () => {
   });
 
   it('stays finite for gamma 0.01 where the other classes underflow to subnormals (logits near ±740)', () => {
-    const g = focalLoss.grad([[740, -740, 0], [-740, 740, 1e-3]], [0, 0], { gamma: 0.01 }) as number[][];
+    const g = focalLoss.grad<number[][]>(
+      [
+        [740, -740, 0],
+        [-740, 740, 1e-3],
+      ],
+      [0, 0],
+      { gamma: 0.01 },
+    );
     expect(g.flat().every(Number.isFinite)).toBe(true);
-    const v = focalLoss([[740, -740, 0], [-740, 740, 1e-3]], [0, 1], { gamma: 0.01, reduction: 'none' }) as Float64Array;
+    const v = focalLoss(
+      [
+        [740, -740, 0],
+        [-740, 740, 1e-3],
+      ],
+      [0, 1],
+      { gamma: 0.01, reduction: 'none' },
+    );
     expect(Array.from(v).every(Number.isFinite)).toBe(true);
   });
 
@@ -123,4 +163,3 @@ describe('focalLoss on confident rows', () => {
     }
   });
 });
-

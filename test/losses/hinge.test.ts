@@ -14,8 +14,14 @@ describe('hinge', () => {
   });
 
   it('averages per sample over the last axis, then over samples', () => {
-    const x = [[0.3, -0.8], [2, 0.5]];
-    const y = [[1, -1], [1, -1]];
+    const x = [
+      [0.3, -0.8],
+      [2, 0.5],
+    ];
+    const y = [
+      [1, -1],
+      [1, -1],
+    ];
     const perSample = [(0.7 + 0.2) / 2, (0 + 1.5) / 2];
     expectClose(hinge(x, y, { reduction: 'none' }), perSample);
     expectClose(hinge(x, y), (perSample[0]! + perSample[1]!) / 2);
@@ -28,7 +34,21 @@ describe('hinge', () => {
 
   it('has gradient -y/(C N) where the margin is violated, 0 elsewhere and at the kink', () => {
     // y x = 1 at [0][1] (the kink) and 2 at [1][0]: both get 0
-    expect(hinge.grad([[0.3, -1], [2, 0.5]], [[1, -1], [1, -1]])).toEqual([[-1 / 4, 0], [0, 1 / 4]]);
+    expect(
+      hinge.grad(
+        [
+          [0.3, -1],
+          [2, 0.5],
+        ],
+        [
+          [1, -1],
+          [1, -1],
+        ],
+      ),
+    ).toEqual([
+      [-1 / 4, 0],
+      [0, 1 / 4],
+    ]);
     expect(hinge.grad([0.3, 2], [1, 1], { reduction: 'sum' })).toEqual([-1 / 2, 0]);
   });
 

@@ -13,8 +13,14 @@ describe('klDivergence', () => {
   });
 
   it('divides the sum by the batch size for batchmean (default) and by the element count for mean', () => {
-    const q = [[0.5, 0.5], [0.25, 0.75]];
-    const p = [[0.9, 0.1], [0.5, 0.5]];
+    const q = [
+      [0.5, 0.5],
+      [0.25, 0.75],
+    ];
+    const p = [
+      [0.9, 0.1],
+      [0.5, 0.5],
+    ];
     const l = [0.9 * Math.log(0.9 / 0.5), 0.1 * Math.log(0.1 / 0.5), 0.5 * Math.log(0.5 / 0.25), 0.5 * Math.log(0.5 / 0.75)];
     const total = l[0]! + l[1]! + l[2]! + l[3]!;
     expectClose(klDivergence(q, p), total / 2);
@@ -34,22 +40,33 @@ describe('klDivergence', () => {
 
   it('has gradient -p/q with respect to q, over N for batchmean', () => {
     expectClose(klDivergence.grad([0.5, 0.5], [0.9, 0.1]), [-0.9 / 0.5, -0.1 / 0.5]);
-    expectClose(klDivergence.grad([[0.5, 0.5], [0.25, 0.75]], [[1, 0], [0.5, 0.5]]), [[-1 / 0.5 / 2, 0], [-0.5 / 0.25 / 2, -0.5 / 0.75 / 2]]);
+    expectClose(
+      klDivergence.grad(
+        [
+          [0.5, 0.5],
+          [0.25, 0.75],
+        ],
+        [
+          [1, 0],
+          [0.5, 0.5],
+        ],
+      ),
+      [
+        [-1 / 0.5 / 2, 0],
+        [-0.5 / 0.25 / 2, -0.5 / 0.75 / 2],
+      ],
+    );
     expectClose(klDivergence.grad([[0.5, 0.5]], [[1, 0]], { reduction: 'mean' }), [[-1 / 0.5 / 2, 0]]);
   });
 
   it('throws where q is 0 but p is not, since the divergence is infinite', () => {
-    expect(() => klDivergence([1, 0], [0.5, 0.5])).toThrow(
-      'klDivergence: input[1] must be > 0 where target is > 0 (target[1] = 0.5; the divergence is infinite), got 0',
-    );
+    expect(() => klDivergence([1, 0], [0.5, 0.5])).toThrow('klDivergence: input[1] must be > 0 where target is > 0 (target[1] = 0.5; the divergence is infinite), got 0');
   });
 
   it('requires probabilities and a known reduction', () => {
     expect(() => klDivergence([0.5, 1.5], [0.5, 0.5])).toThrow('klDivergence: input[1] must be a probability in [0, 1], got 1.5');
     expect(() => klDivergence([0.5, 0.5], [-0.1, 1.1])).toThrow('klDivergence: target[0] must be a probability in [0, 1], got -0.1');
-    expect(() => klDivergence([1], [1], { reduction: 'avg' as 'mean' })).toThrow(
-      "klDivergence: options.reduction must be one of 'batchmean', 'sum', 'mean', 'none', got \"avg\"",
-    );
+    expect(() => klDivergence([1], [1], { reduction: 'avg' as 'mean' })).toThrow("klDivergence: options.reduction must be one of 'batchmean', 'sum', 'mean', 'none', got \"avg\"");
   });
 });
 

@@ -14,13 +14,46 @@ describe('mae', () => {
 
   it('reads nested arrays and tensors alike', () => {
     const expected = (1 + 2 + 0 + 1) / 4;
-    expectClose(mae([[1, 2], [3, 4]], [[0, 0], [3, 5]]), expected);
-    expectClose(mae({ data: new Float32Array([1, 2, 3, 4]), shape: [2, 2] }, [[0, 0], [3, 5]]), expected);
+    expectClose(
+      mae(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 0],
+          [3, 5],
+        ],
+      ),
+      expected,
+    );
+    expectClose(
+      mae({ data: new Float32Array([1, 2, 3, 4]), shape: [2, 2] }, [
+        [0, 0],
+        [3, 5],
+      ]),
+      expected,
+    );
   });
 
   it('has gradient sign(x - y)/n, and 0 where x equals y as in PyTorch', () => {
     expect(mae.grad([1, 2, 3], [0, 2, 5])).toEqual([1 / 3, 0, -1 / 3]);
-    expect(mae.grad([[1, 2], [3, 4]], [[2, 2], [0, 0]], { reduction: 'sum' })).toEqual([[-1, 0], [1, 1]]);
+    expect(
+      mae.grad(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [2, 2],
+          [0, 0],
+        ],
+        { reduction: 'sum' },
+      ),
+    ).toEqual([
+      [-1, 0],
+      [1, 1],
+    ]);
   });
 
   it('names the function, argument, expectation and actual value on bad input', () => {

@@ -14,13 +14,45 @@ describe('mse', () => {
 
   it('reads nested arrays, typed arrays and tensors alike', () => {
     const expected = (1 + 4 + 0 + 1) / 4;
-    expectClose(mse([[1, 2], [3, 4]], [[0, 0], [3, 5]]), expected);
+    expectClose(
+      mse(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 0],
+          [3, 5],
+        ],
+      ),
+      expected,
+    );
     expectClose(mse(new Float32Array([1, 2, 3, 4]), new Float64Array([0, 0, 3, 5])), expected);
-    expectClose(mse({ data: new Float64Array([1, 2, 3, 4]), shape: [2, 2] }, [[0, 0], [3, 5]]), expected);
+    expectClose(
+      mse({ data: new Float64Array([1, 2, 3, 4]), shape: [2, 2] }, [
+        [0, 0],
+        [3, 5],
+      ]),
+      expected,
+    );
   });
 
   it('has gradient 2(x - y)/n, shaped like the input', () => {
-    expect(mse.grad([[1, 2], [3, 4]], [[0, 0], [3, 5]])).toEqual([[2 * 1 / 4, 2 * 2 / 4], [0, 2 * -1 / 4]]);
+    expect(
+      mse.grad(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 0],
+          [3, 5],
+        ],
+      ),
+    ).toEqual([
+      [(2 * 1) / 4, (2 * 2) / 4],
+      [0, (2 * -1) / 4],
+    ]);
     expect(mse.grad([1, 2], [0, 0], { reduction: 'sum' })).toEqual([2, 4]);
     const g = mse.grad({ data: new Float32Array([1, 2]), shape: [2] }, [0, 0]);
     expect(g.shape).toEqual([2]);

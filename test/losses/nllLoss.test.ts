@@ -4,11 +4,23 @@ import { expectClose } from '../helpers/close';
 
 describe('nllLoss', () => {
   it('is minus the input at the target class, averaged over the batch', () => {
-    expectClose(nllLoss([[Math.log(0.9), Math.log(0.1)], [Math.log(0.2), Math.log(0.8)]], [0, 1]), (-Math.log(0.9) - Math.log(0.8)) / 2);
+    expectClose(
+      nllLoss(
+        [
+          [Math.log(0.9), Math.log(0.1)],
+          [Math.log(0.2), Math.log(0.8)],
+        ],
+        [0, 1],
+      ),
+      (-Math.log(0.9) - Math.log(0.8)) / 2,
+    );
   });
 
   it('equals crossEntropy when given log-softmax of the logits', () => {
-    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3]];
+    const logits = [
+      [2, 1, 0.1],
+      [0.5, 2.5, 0.3],
+    ];
     expectClose(nllLoss(logSoftmax(logits), [0, 2]), crossEntropy(logits, [0, 2]));
   });
 
@@ -17,20 +29,37 @@ describe('nllLoss', () => {
   });
 
   it('weights by the target class and divides the mean by the weights taken, skipping ignoreIndex', () => {
-    const x = [[-1, -2], [-3, -4], [-5, -6]];
+    const x = [
+      [-1, -2],
+      [-3, -4],
+      [-5, -6],
+    ];
     expectClose(nllLoss(x, [0, 1, -100], { weight: [2, 3] }), (2 * 1 + 3 * 4) / (2 + 3));
     expectClose(nllLoss(x, [0, 1, -100], { weight: [2, 3], reduction: 'sum' }), 2 * 1 + 3 * 4);
     expectClose(nllLoss(x, [0, 7, 1], { ignoreIndex: 7, reduction: 'none' }), [1, 0, 6]);
   });
 
   it('has gradient -w_y / sum(w) at the target class and 0 elsewhere', () => {
-    expectClose(nllLoss.grad([[-1, -2], [-3, -4], [-5, -6]], [0, 1, -100], { weight: [2, 3] }), [[-2 / 5, 0], [0, -3 / 5], [0, 0]]);
+    expectClose(
+      nllLoss.grad(
+        [
+          [-1, -2],
+          [-3, -4],
+          [-5, -6],
+        ],
+        [0, 1, -100],
+        { weight: [2, 3] },
+      ),
+      [
+        [-2 / 5, 0],
+        [0, -3 / 5],
+        [0, 0],
+      ],
+    );
   });
 
   it('throws for a mean over nothing, when every target is ignored', () => {
-    expect(() => nllLoss([[-1, -2]], [-100])).toThrow(
-      "nllLoss: reduction 'mean' needs a positive total weight, got 0 (every target ignored or weighted 0); use reduction 'sum'",
-    );
+    expect(() => nllLoss([[-1, -2]], [-100])).toThrow("nllLoss: reduction 'mean' needs a positive total weight, got 0 (every target ignored or weighted 0); use reduction 'sum'");
     expect(nllLoss([[-1, -2]], [-100], { reduction: 'sum' })).toBe(0);
   });
 
@@ -46,9 +75,11 @@ describe('nllLoss sums', () => {
   });
 
   it("rescales weights whose total leaves float64: 'mean' with weights 1e308 is the plain mean", () => {
-    const x = [[-1, -2], [-3, -4]];
+    const x = [
+      [-1, -2],
+      [-3, -4],
+    ];
     expect(nllLoss(x, [0, 1], { weight: [1e308, 1e308] })).toBe(nllLoss(x, [0, 1]));
     expect(nllLoss.grad(x, [0, 1], { weight: [1e-320, 1e-320] })).toEqual(nllLoss.grad(x, [0, 1]));
   });
 });
-

@@ -5,7 +5,30 @@ import { expectClose } from '../helpers/close';
 describe('rmse', () => {
   it('is the square root of mse', () => {
     expectClose(rmse([1, 3, 5, 6, 7], [3, 2, 7, 5, 8]), Math.sqrt((4 + 1 + 4 + 1 + 1) / 5));
-    expectClose(rmse([[1, 2], [3, 4]], [[0, 0], [3, 5]]), Math.sqrt(mse([[1, 2], [3, 4]], [[0, 0], [3, 5]])));
+    expectClose(
+      rmse(
+        [
+          [1, 2],
+          [3, 4],
+        ],
+        [
+          [0, 0],
+          [3, 5],
+        ],
+      ),
+      Math.sqrt(
+        mse(
+          [
+            [1, 2],
+            [3, 4],
+          ],
+          [
+            [0, 0],
+            [3, 5],
+          ],
+        ),
+      ),
+    );
   });
 
   it('has gradient (x - y)/(n rmse)', () => {
@@ -21,7 +44,7 @@ describe('rmse', () => {
   it('takes only reduction mean, since the square root of a sum is not rmse', () => {
     expectClose(rmse([3], [0], { reduction: 'mean' }), 3);
     expect(() => rmse([1], [0], { reduction: 'sum' as 'mean' })).toThrow(
-      "rmse: options.reduction must be 'mean' (rmse is the square root of the mean; use mse or sse for a sum or per-element values), got \"sum\"",
+      'rmse: options.reduction must be \'mean\' (rmse is the square root of the mean; use mse or sse for a sum or per-element values), got "sum"',
     );
     expect(() => rmse.grad([1], [0], { reduction: 'none' as 'mean' })).toThrow("rmse: options.reduction must be 'mean'");
   });

@@ -25,8 +25,14 @@ describe('sigmoidFocalLoss', () => {
   });
 
   it('is binaryCrossEntropyWithLogits at gamma 0 with alpha off (negative)', () => {
-    const x = [[-1.5, 0.3], [2, -0.7]];
-    const t = [[0, 1], [0.25, 1]];
+    const x = [
+      [-1.5, 0.3],
+      [2, -0.7],
+    ];
+    const t = [
+      [0, 1],
+      [0.25, 1],
+    ];
     expectClose(sigmoidFocalLoss(x, t, { gamma: 0, alpha: -1 }), binaryCrossEntropyWithLogits(x, t));
     expectClose(sigmoidFocalLoss.grad(x, t, { gamma: 0, alpha: -1 }), binaryCrossEntropyWithLogits.grad(x, t));
   });
@@ -35,7 +41,7 @@ describe('sigmoidFocalLoss', () => {
     const x = [-2, -0.3, 0.4, 1.7];
     const t = [0, 1, 0.3, 1];
     for (const options of [{}, { gamma: 0.5, alpha: 0.6 }, { gamma: 3, alpha: -1 }]) {
-      const f = (v: number[]) => sigmoidFocalLoss(v, t, { ...options, reduction: 'sum' }) as number;
+      const f = (v: number[]) => sigmoidFocalLoss(v, t, { ...options, reduction: 'sum' });
       expectClose(sigmoidFocalLoss.grad(x, t, { ...options, reduction: 'sum' }), numericGrad(f, x), 1e-8);
     }
     const p = sig(1.7);

@@ -4,10 +4,21 @@ import { expectClose } from '../helpers/close';
 
 describe('sparseCategoricalCrossEntropy', () => {
   it("is categoricalCrossEntropy with one-hot targets: the source post's example from class indices", () => {
-    const p = [[0.3, 0.1, 0.6], [0.3, 0.5, 0.2], [0.4, 0.1, 0.5]];
+    const p = [
+      [0.3, 0.1, 0.6],
+      [0.3, 0.5, 0.2],
+      [0.4, 0.1, 0.5],
+    ];
     expectClose(sparseCategoricalCrossEntropy(p, [0, 1, 2]), (-Math.log(0.3) - 2 * Math.log(0.5)) / 3);
     expectClose(sparseCategoricalCrossEntropy(p, [0, 1, 2]), 0.8634223884819422);
-    expectClose(sparseCategoricalCrossEntropy.grad(p, [2, 0, 1]), categoricalCrossEntropy.grad(p, [[0, 0, 1], [1, 0, 0], [0, 1, 0]]));
+    expectClose(
+      sparseCategoricalCrossEntropy.grad(p, [2, 0, 1]),
+      categoricalCrossEntropy.grad(p, [
+        [0, 0, 1],
+        [1, 0, 0],
+        [0, 1, 0],
+      ]),
+    );
   });
 
   it('renormalises and clips probabilities as Keras does', () => {
@@ -16,7 +27,10 @@ describe('sparseCategoricalCrossEntropy', () => {
   });
 
   it('is crossEntropy with fromLogits', () => {
-    const logits = [[2, 1, 0.1], [0.5, 2.5, 0.3]];
+    const logits = [
+      [2, 1, 0.1],
+      [0.5, 2.5, 0.3],
+    ];
     expectClose(sparseCategoricalCrossEntropy(logits, [0, 1], { fromLogits: true }), crossEntropy(logits, [0, 1]));
     expectClose(sparseCategoricalCrossEntropy.grad(logits, [0, 1], { fromLogits: true }), crossEntropy.grad(logits, [0, 1]));
   });
@@ -56,4 +70,3 @@ describe('sparseCategoricalCrossEntropy from logits', () => {
     expect(Math.abs(v - Math.log1p((3e-6 + 7e-6) / 0.99999))).toBeLessThan(1e-15 * v);
   });
 });
-

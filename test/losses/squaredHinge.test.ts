@@ -8,11 +8,40 @@ describe('squaredHinge', () => {
   });
 
   it('reads labels 0/1 as -1/1 and reduces per sample like hinge', () => {
-    const x = [[0.3, -0.8], [2, 0.5]];
+    const x = [
+      [0.3, -0.8],
+      [2, 0.5],
+    ];
     const perSample = [(0.7 ** 2 + 0.2 ** 2) / 2, (0 + 1.5 ** 2) / 2];
-    expectClose(squaredHinge(x, [[1, 0], [1, 0]], { reduction: 'none' }), perSample);
-    expectClose(squaredHinge(x, [[1, 0], [1, 0]]), (perSample[0]! + perSample[1]!) / 2);
-    expectClose(squaredHinge(x, [[1, -1], [1, -1]], { reduction: 'sum' }), perSample[0]! + perSample[1]!);
+    expectClose(
+      squaredHinge(
+        x,
+        [
+          [1, 0],
+          [1, 0],
+        ],
+        { reduction: 'none' },
+      ),
+      perSample,
+    );
+    expectClose(
+      squaredHinge(x, [
+        [1, 0],
+        [1, 0],
+      ]),
+      (perSample[0]! + perSample[1]!) / 2,
+    );
+    expectClose(
+      squaredHinge(
+        x,
+        [
+          [1, -1],
+          [1, -1],
+        ],
+        { reduction: 'sum' },
+      ),
+      perSample[0]! + perSample[1]!,
+    );
   });
 
   it('has gradient -2 y max(0, 1 - y x)/(C N), continuous at the kink', () => {

@@ -49,7 +49,27 @@ describe('fastExp', () => {
   });
 
   it('gives the edges exactly as Math.exp does', () => {
-    const edges = [NaN, Infinity, -Infinity, 0, -0, 5e-324, -5e-324, 1e-300, 709.782712893384, 709.7827128933841, 710, 1e308, -708.3964185322641, -708.4, -709, -745.1332191019411, -745.1332191019412, -746, -1e308];
+    const edges = [
+      NaN,
+      Infinity,
+      -Infinity,
+      0,
+      -0,
+      5e-324,
+      -5e-324,
+      1e-300,
+      709.782712893384,
+      709.7827128933841,
+      710,
+      1e308,
+      -708.3964185322641,
+      -708.4,
+      -709,
+      -745.1332191019411,
+      -745.1332191019412,
+      -746,
+      -1e308,
+    ];
     for (const x of edges) expect(Object.is(fastExp(x), Math.exp(x)), `fastExp(${x})`).toBe(true);
     expect(fastExp(0)).toBe(1);
     expect(fastExp(-0)).toBe(1);

@@ -116,7 +116,11 @@ describe('softmax, logSoftmax and logSumExp', () => {
 
   it('reject rank-0 input and NaN or ±Infinity, naming the element', () => {
     const rank0 = { data: new Float64Array([1]), shape: [] as number[] };
-    for (const [name, f] of [['softmax', softmax], ['logSoftmax', logSoftmax], ['logSumExp', logSumExp]] as const) {
+    for (const [name, f] of [
+      ['softmax', softmax],
+      ['logSoftmax', logSoftmax],
+      ['logSumExp', logSumExp],
+    ] as const) {
       const call = f as (x: unknown) => unknown;
       expect(() => call(rank0)).toThrow(`${name}: x shape must be [C] or [N, C] (class scores on the last axis), got shape []`);
       expect(() => call([0.5, -Infinity])).toThrow(`${name}: x[1] must be a finite number, got -Infinity`);
@@ -128,16 +132,24 @@ describe('softmax, logSoftmax and logSumExp', () => {
 describe('logSumExp.grad and logSumExp.valueAndGrad', () => {
   it('the gradient is the softmax, shaped like x', () => {
     expect(logSumExp.grad([0, 0])).toEqual([0.5, 0.5]);
-    expect(logSumExp.grad([[1, 2, 3], [0, 0, 0]])).toEqual([softmax([1, 2, 3]), softmax([0, 0, 0])]);
+    expect(
+      logSumExp.grad([
+        [1, 2, 3],
+        [0, 0, 0],
+      ]),
+    ).toEqual([softmax([1, 2, 3]), softmax([0, 0, 0])]);
     const t = logSumExp.grad({ data: new Float32Array([0, 0]), shape: [1, 2] });
     expect(t.shape).toEqual([1, 2]);
     expect(Array.from(t.data)).toEqual([0.5, 0.5]);
   });
 
   it("for a batch, is the gradient of the sum of the row values (each row's softmax)", () => {
-    const x = [[0.3, -1], [2, 2.5]];
+    const x = [
+      [0.3, -1],
+      [2, 2.5],
+    ];
     const h = 1e-6;
-    const sum = (v: number[][]) => (logSumExp(v) as Float64Array).reduce((a, b) => a + b, 0);
+    const sum = (v: number[][]) => logSumExp(v).reduce((a, b) => a + b, 0);
     const g = logSumExp.grad(x);
     const up = x.map((r) => r.slice());
     const down = x.map((r) => r.slice());
@@ -147,7 +159,10 @@ describe('logSumExp.grad and logSumExp.valueAndGrad', () => {
   });
 
   it('valueAndGrad gives logSumExp(x) and logSumExp.grad(x) from one pass', () => {
-    const x = [[0.3, -1, 4], [2, 2.5, -7]];
+    const x = [
+      [0.3, -1, 4],
+      [2, 2.5, -7],
+    ];
     const both = logSumExp.valueAndGrad(x);
     expect(both.value).toEqual(logSumExp(x));
     expect(both.grad).toEqual(logSumExp.grad(x));
@@ -156,6 +171,11 @@ describe('logSumExp.grad and logSumExp.valueAndGrad', () => {
 
   it('keeps the call signatures: a number for 1-D x, one value per row for a batch', () => {
     expect(logSumExp([1000, 1000])).toBe(1000 + Math.LN2);
-    expect(logSumExp([[0, 0], [1, 1]])).toEqual(Float64Array.from([Math.LN2, 1 + Math.LN2]));
+    expect(
+      logSumExp([
+        [0, 0],
+        [1, 1],
+      ]),
+    ).toEqual(Float64Array.from([Math.LN2, 1 + Math.LN2]));
   });
 });

@@ -102,12 +102,21 @@ describe('the WebAssembly SIMD kernels', () => {
   it('binaryCrossEntropy still rejects a float32 probability outside [0, 1] with the kernels on', () => {
     const x = new Float32Array(1000).fill(0.5);
     x[700] = 1.5;
-    expect(() => binaryCrossEntropy.valueAndGrad({ data: x, shape: [1000] }, { data: new Float32Array(1000), shape: [1000] }, { out: new Float32Array(1000) })).toThrow(/input\[700\]/);
+    expect(() => binaryCrossEntropy.valueAndGrad({ data: x, shape: [1000] }, { data: new Float32Array(1000), shape: [1000] }, { out: new Float32Array(1000) })).toThrow(
+      /input\[700\]/,
+    );
   });
 
   it('crossEntropy on float32 logits gives the same value, items and gradient bits with and without them', () => {
     const u = uniform(22);
-    for (const [rows, cols] of [[300, 1000], [7, 17], [33, 64], [5, 16], [2, 4097], [100, 10]] as const) {
+    for (const [rows, cols] of [
+      [300, 1000],
+      [7, 17],
+      [33, 64],
+      [5, 16],
+      [2, 4097],
+      [100, 10],
+    ] as const) {
       const x = new Float32Array(rows * cols);
       for (let i = 0; i < x.length; i++) x[i] = (u() - 0.5) * 8;
       const labels = Int32Array.from({ length: rows }, () => Math.floor(u() * cols));

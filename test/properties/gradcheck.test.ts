@@ -38,8 +38,7 @@ type Rng = () => number;
 const uniform = (rng: Rng, lo: number, hi: number) => lo + (hi - lo) * rng();
 const normal = (rng: Rng) => Math.sqrt(-2 * Math.log(1 - rng())) * Math.cos(2 * Math.PI * rng());
 const fill = (n: number, f: (i: number) => number) => Float64Array.from({ length: n }, (_, i) => f(i));
-const nested = (data: ArrayLike<number>, rows: number, cols: number) =>
-  Array.from({ length: rows }, (_, r) => Array.from(data).slice(r * cols, (r + 1) * cols));
+const nested = (data: ArrayLike<number>, rows: number, cols: number) => Array.from({ length: rows }, (_, r) => Array.from(data).slice(r * cols, (r + 1) * cols));
 
 /** A random problem: the input as a tensor, plus its target. */
 interface Problem {
@@ -112,7 +111,12 @@ function categoricalHingeProblem(rng: Rng): Problem {
 }
 
 const probabilities = (rng: Rng) => fill(N * C, () => uniform(rng, 0.05, 0.95));
-const binaryTargets = (rng: Rng) => nested(fill(N * C, () => (rng() < 0.5 ? 0 : 1)), N, C);
+const binaryTargets = (rng: Rng) =>
+  nested(
+    fill(N * C, () => (rng() < 0.5 ? 0 : 1)),
+    N,
+    C,
+  );
 const logits = (rng: Rng) => fill(N * C, () => 2 * normal(rng));
 const positive = (rng: Rng) => fill(N * C, () => uniform(rng, 0.05, 0.95));
 
@@ -307,7 +311,9 @@ for (const entry of table) {
             const err = Math.abs(analytic[i]! - numeric[i]!);
             const bound = TOL * Math.max(1, Math.abs(numeric[i]!));
             if (!(err <= bound)) {
-              expect.fail(`trial ${trial}, element ${i}: analytic ${analytic[i]}, numeric ${numeric[i]} (|diff| ${err} > ${bound}); input ${JSON.stringify(Array.from(p.input))}, target ${JSON.stringify(p.target)}`);
+              expect.fail(
+                `trial ${trial}, element ${i}: analytic ${analytic[i]}, numeric ${numeric[i]} (|diff| ${err} > ${bound}); input ${JSON.stringify(Array.from(p.input))}, target ${JSON.stringify(p.target)}`,
+              );
             }
           }
         }

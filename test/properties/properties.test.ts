@@ -20,8 +20,7 @@ const items = (v: unknown) => Array.from(v as ArrayLike<number>);
 const total = (v: unknown) => items(v).reduce((a, b) => a + b, 0);
 
 const double = (min: number, max: number) => fc.double({ min, max, noNaN: true, noDefaultInfinity: true });
-const rowsOf = <T>(n: number, c: number, arb: fc.Arbitrary<T>) =>
-  fc.array(fc.array(arb, { minLength: c, maxLength: c }), { minLength: n, maxLength: n });
+const rowsOf = <T>(n: number, c: number, arb: fc.Arbitrary<T>) => fc.array(fc.array(arb, { minLength: c, maxLength: c }), { minLength: n, maxLength: n });
 const dims = fc.record({ n: fc.integer({ min: 1, max: 4 }), c: fc.integer({ min: 2, max: 5 }) });
 
 const normalise = (rows: number[][]) => rows.map((r) => r.map((v) => v / r.reduce((a, b) => a + b, 0)));
@@ -144,7 +143,7 @@ describe("'sum' is 'mean' times the count, and 'none' sums to 'sum'", () => {
     });
   }
 
-  it("klDivergence — sum = batchmean x samples = mean x elements", () => {
+  it('klDivergence — sum = batchmean x samples = mean x elements', () => {
     const kl = fn('klDivergence');
     fc.assert(
       fc.property(batch(), (b) => {
@@ -199,7 +198,11 @@ describe('a perfect prediction gives zero (or the minimum)', () => {
     fc.assert(
       fc.property(batch(), (b) => {
         const t = oneHot(b.labels, b.c);
-        expectClose(items(fn('categoricalCrossEntropy')(t, t, { reduction: 'none' })), t.map(() => -Math.log(1 - 1e-7)), 1e-9);
+        expectClose(
+          items(fn('categoricalCrossEntropy')(t, t, { reduction: 'none' })),
+          t.map(() => -Math.log(1 - 1e-7)),
+          1e-9,
+        );
       }),
     );
   });
@@ -208,8 +211,18 @@ describe('a perfect prediction gives zero (or the minimum)', () => {
     fc.assert(
       fc.property(batch(), (b) => {
         const ce = fn('crossEntropy');
-        const best = items(ce(b.dist.map((r) => r.map(Math.log)), b.dist, { reduction: 'none' }));
-        expectClose(best, b.dist.map((r) => num(fn('entropy')(r))), 1e-12);
+        const best = items(
+          ce(
+            b.dist.map((r) => r.map(Math.log)),
+            b.dist,
+            { reduction: 'none' },
+          ),
+        );
+        expectClose(
+          best,
+          b.dist.map((r) => num(fn('entropy')(r))),
+          1e-12,
+        );
         const other = items(ce(b.x, b.dist, { reduction: 'none' }));
         other.forEach((v, i) => expect(v).toBeGreaterThanOrEqual(best[i]! - 1e-12));
       }),
@@ -253,7 +266,11 @@ describe('losses that are the same math agree', () => {
   it('sigmoidFocalLoss at gamma 0 with alpha off equals binaryCrossEntropyWithLogits', () => {
     fc.assert(
       fc.property(batch(), (b) => {
-        expectClose(fn('sigmoidFocalLoss')(b.x, b.binary, { gamma: 0, alpha: -1, reduction: 'none' }), fn('binaryCrossEntropyWithLogits')(b.x, b.binary, { reduction: 'none' }), 1e-12);
+        expectClose(
+          fn('sigmoidFocalLoss')(b.x, b.binary, { gamma: 0, alpha: -1, reduction: 'none' }),
+          fn('binaryCrossEntropyWithLogits')(b.x, b.binary, { reduction: 'none' }),
+          1e-12,
+        );
       }),
     );
   });
@@ -342,7 +359,11 @@ describe('losses that are the same math agree', () => {
         const items = fn('cosineSimilarity')(b.x, b.probs, { reduction: 'none' });
         for (const v of items as Float64Array) expect(Math.abs(v)).toBeLessThanOrEqual(1);
         expectClose(items, fn('cosineSimilarity')(b.probs, b.x, { reduction: 'none' }), 1e-15);
-        expectClose(fn('cosineSimilarity')(b.probs, b.probs, { reduction: 'none' }), b.probs.map(() => -1), 1e-15);
+        expectClose(
+          fn('cosineSimilarity')(b.probs, b.probs, { reduction: 'none' }),
+          b.probs.map(() => -1),
+          1e-15,
+        );
       }),
     );
   });

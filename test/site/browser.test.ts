@@ -27,7 +27,11 @@ const artifacts = join(root, 'test-artifacts');
 
 if (!runs) console.warn(`test/site/browser.test.ts skipped: no Chromium at ${CHROMIUM} (set CHROMIUM_PATH, or CI=true to make this an error).`);
 
-const notebooks = existsSync(notebooksDir) ? readdirSync(notebooksDir).filter((f) => NOTEBOOK_FILE.test(f)).sort() : [];
+const notebooks = existsSync(notebooksDir)
+  ? readdirSync(notebooksDir)
+      .filter((f) => NOTEBOOK_FILE.test(f))
+      .sort()
+  : [];
 
 interface NotebookJson {
   cells: { cell_type: string; source: string | string[]; outputs?: { output_type: string; data?: Record<string, unknown> }[] }[];
@@ -96,8 +100,23 @@ describe.runIf(runs)('the built documentation site', () => {
       const plots = article.locator('figure.ll-plot img');
       expect(await plots.count(), `${file}: plots on the page`).toBe(plotsIn(nb));
       // Docusaurus marks markdown images loading="lazy": load them all now, then wait.
-      await plots.evaluateAll((imgs) => (imgs as HTMLImageElement[]).forEach((i) => { i.loading = 'eager'; }));
-      await plots.evaluateAll((imgs) => Promise.all((imgs as HTMLImageElement[]).map((i) => (i.complete ? Promise.resolve() : new Promise((r) => { i.addEventListener('load', r, { once: true }); i.addEventListener('error', r, { once: true }); })))));
+      await plots.evaluateAll((imgs) =>
+        (imgs as HTMLImageElement[]).forEach((i) => {
+          i.loading = 'eager';
+        }),
+      );
+      await plots.evaluateAll((imgs) =>
+        Promise.all(
+          (imgs as HTMLImageElement[]).map((i) =>
+            i.complete
+              ? Promise.resolve()
+              : new Promise((r) => {
+                  i.addEventListener('load', r, { once: true });
+                  i.addEventListener('error', r, { once: true });
+                }),
+          ),
+        ),
+      );
       const broken = await plots.evaluateAll((imgs) => (imgs as HTMLImageElement[]).filter((i) => i.naturalWidth === 0).map((i) => i.src));
       expect(broken, `${file}: plots that do not load`).toEqual([]);
       if (file === notebooks[0]) await page.screenshot({ path: join(artifacts, 'notebook.png'), fullPage: true });
@@ -112,7 +131,10 @@ describe.runIf(runs)('the built documentation site', () => {
     expect(await rows.count()).toBe(checks.length);
     const texts = await rows.allInnerTexts();
     checks.forEach((c, k) => expect(texts[k]).toContain(c.example));
-    expect(checks.filter((c) => !c.pass).map((c) => c.example), 'failing checks in reproduction.json').toEqual([]);
+    expect(
+      checks.filter((c) => !c.pass).map((c) => c.example),
+      'failing checks in reproduction.json',
+    ).toEqual([]);
     expect(await page.locator('[data-testid="reproduction-row"][data-pass="false"]').count()).toBe(0);
     await page.close();
   });

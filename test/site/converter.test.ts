@@ -75,7 +75,12 @@ describe('converting a notebook with every output kind and hostile text', () => 
   it('writes SVG, PNG and Vega-Lite plots as files the page links to', async () => {
     const page = await convertFixture();
     expect(page.plots).toBe(4);
-    expect(page.assets.map((a) => a.file)).toEqual(['assets/every-output-cell6-1.svg', 'assets/every-output-cell7-1.png', 'assets/every-output-cell8-1.svg', 'assets/every-output-cell9-1.svg']);
+    expect(page.assets.map((a) => a.file)).toEqual([
+      'assets/every-output-cell6-1.svg',
+      'assets/every-output-cell7-1.png',
+      'assets/every-output-cell8-1.svg',
+      'assets/every-output-cell9-1.svg',
+    ]);
     for (const a of page.assets) expect(page.mdx).toContain(`](./${a.file})`);
     const png = page.assets[1]!.data as Buffer;
     expect(png.subarray(1, 4).toString()).toBe('PNG');
@@ -118,12 +123,20 @@ describe('a notebook the converter cannot render', () => {
   });
 
   it('fails on a display with no MIME type it can render, naming the cell', async () => {
-    const nb = parseNotebook(JSON.stringify({ cells: [{ cell_type: 'code', source: 'x', outputs: [{ output_type: 'display_data', data: { 'application/x-widget': {} } }] }] }), 'c.ipynb');
+    const nb = parseNotebook(
+      JSON.stringify({ cells: [{ cell_type: 'code', source: 'x', outputs: [{ output_type: 'display_data', data: { 'application/x-widget': {} } }] }] }),
+      'c.ipynb',
+    );
     await expect(convertNotebook(nb, { name: 'c.ipynb', slug: 'c' })).rejects.toThrow('c.ipynb, cell 1: output 1: no renderable MIME type (got application/x-widget)');
   });
 
   it('fails on a Vega-Lite spec vega cannot render, naming the cell', async () => {
-    const nb = parseNotebook(JSON.stringify({ cells: [{ cell_type: 'code', source: 'x', outputs: [{ output_type: 'display_data', data: { 'application/vnd.vegalite.v5+json': { mark: 'nonsense' } } }] }] }), 'd.ipynb');
+    const nb = parseNotebook(
+      JSON.stringify({
+        cells: [{ cell_type: 'code', source: 'x', outputs: [{ output_type: 'display_data', data: { 'application/vnd.vegalite.v5+json': { mark: 'nonsense' } } }] }],
+      }),
+      'd.ipynb',
+    );
     const error = await convertNotebook(nb, { name: 'd.ipynb', slug: 'd' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NotebookError);
     expect((error as Error).message).toMatch(/^d\.ipynb, cell 1: output 1: the Vega-Lite spec does not render/);
@@ -164,7 +177,10 @@ describe('the reproduction page', () => {
   });
 
   it('renders a page that compiles, linking checks to their notebook pages', async () => {
-    const checks = readChecks(JSON.stringify([{ example: '<e> {x}', source: 's $5', expected: [1, 2], actual: 2.2, tolerance: 1e-9, pass: true, notebook: 'notebooks/01-mse.ipynb' }]), 'r.json');
+    const checks = readChecks(
+      JSON.stringify([{ example: '<e> {x}', source: 's $5', expected: [1, 2], actual: 2.2, tolerance: 1e-9, pass: true, notebook: 'notebooks/01-mse.ipynb' }]),
+      'r.json',
+    );
     const rows = reproductionRows(checks, new Map([['01-mse', '/docs/notebooks/01-mse']]));
     expect(rows[0]).toMatchObject({ example: '<e> {x}', expected: '[1,2]', actual: '2.2', href: '/docs/notebooks/01-mse' });
     const page = reproductionPage(rows, 'reproduction.json');

@@ -9,8 +9,14 @@ describe('batchIndices', () => {
   });
 
   it('drops the last partial batch with dropLast', () => {
-    expect(lists(batchIndices(7, 3, { dropLast: true }))).toEqual([[0, 1, 2], [3, 4, 5]]);
-    expect(lists(batchIndices(6, 3, { dropLast: true }))).toEqual([[0, 1, 2], [3, 4, 5]]);
+    expect(lists(batchIndices(7, 3, { dropLast: true }))).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
+    expect(lists(batchIndices(6, 3, { dropLast: true }))).toEqual([
+      [0, 1, 2],
+      [3, 4, 5],
+    ]);
   });
 
   it('gives ceil(60000 / 64) = 938 batches for an MNIST epoch, the last of 60000 - 937 * 64 = 32 rows', () => {
@@ -63,18 +69,24 @@ describe('batchIndices', () => {
   it('counts only a plain object own keys as options: prototype names, __proto__ and Maps throw', () => {
     expect(() => batchIndices(4, 2, { constructor: 1 } as never)).toThrow('batchIndices: option "constructor" must be one of shuffle, rng, dropLast');
     expect(() => batchIndices(4, 2, { toString: 'x' } as never)).toThrow('batchIndices: option "toString" must be one of');
-    expect(() => batchIndices(4, 2, JSON.parse('{"__proto__": {"shuffle": true}}'))).toThrow('batchIndices: option "__proto__" must be one of');
+    expect(() => batchIndices(4, 2, JSON.parse('{"__proto__": {"shuffle": true}}') as never)).toThrow('batchIndices: option "__proto__" must be one of');
     expect(() => batchIndices(4, 2, new Map([['shuffle', true]]) as never)).toThrow('batchIndices: options must be a plain object, got an object');
     expect(() => batchIndices(4, 2, null as never)).toThrow('batchIndices: options must be a plain object, got null');
   });
 
   it('treats an option whose value is undefined as absent', () => {
-    expect(lists(batchIndices(4, 2, { shuffle: undefined, rng: undefined, dropLast: undefined }))).toEqual([[0, 1], [2, 3]]);
+    expect(lists(batchIndices(4, 2, { shuffle: undefined, rng: undefined, dropLast: undefined }))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
   });
 
   it('ignores rng when shuffle is false, as DataLoader ignores its generator', () => {
     const rng = new Random(1);
-    expect(lists(batchIndices(4, 2, { shuffle: false, rng }))).toEqual([[0, 1], [2, 3]]);
+    expect(lists(batchIndices(4, 2, { shuffle: false, rng }))).toEqual([
+      [0, 1],
+      [2, 3],
+    ]);
     expect(rng.nextUint32()).toBe(new Random(1).nextUint32());
   });
 });

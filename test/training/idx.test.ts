@@ -46,9 +46,7 @@ describe('parseIdx', () => {
   });
 
   it('rejects a truncated header', () => {
-    expect(() => parseIdx(idx(0x08, [2, 28, 28], []).subarray(0, 10))).toThrow(
-      'parseIdx: bytes must be at least 16 bytes (the header of a 3-D IDX file), got 10 bytes',
-    );
+    expect(() => parseIdx(idx(0x08, [2, 28, 28], []).subarray(0, 10))).toThrow('parseIdx: bytes must be at least 16 bytes (the header of a 3-D IDX file), got 10 bytes');
   });
 
   it('rejects data shorter or longer than the dimensions say', () => {
@@ -86,9 +84,7 @@ describe('parseIdx', () => {
   });
 
   it('rejects a header that claims more dimensions than the bytes hold', () => {
-    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 255, 0, 0, 0, 1]))).toThrow(
-      'parseIdx: bytes must be at least 1024 bytes (the header of a 255-D IDX file), got 8 bytes',
-    );
+    expect(() => parseIdx(Uint8Array.from([0, 0, 8, 255, 0, 0, 0, 1]))).toThrow('parseIdx: bytes must be at least 1024 bytes (the header of a 255-D IDX file), got 8 bytes');
   });
 
   it('rejects NaN or Infinity in float data, naming the element', () => {

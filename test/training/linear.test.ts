@@ -16,10 +16,7 @@ describe('Linear', () => {
   it('computes x W^T + b', () => {
     const y = small().forward(x);
     expect(y.shape).toEqual([2, 3]);
-    expect(Array.from(y.data)).toEqual([
-      1 * 1 + 2 * -1 + 0.5, 3 * 1 + 4 * -1 - 1, 5 * 1 + 6 * -1 + 2,
-      1 * 2 + 2 * 0.5 + 0.5, 3 * 2 + 4 * 0.5 - 1, 5 * 2 + 6 * 0.5 + 2,
-    ]);
+    expect(Array.from(y.data)).toEqual([1 * 1 + 2 * -1 + 0.5, 3 * 1 + 4 * -1 - 1, 5 * 1 + 6 * -1 + 2, 1 * 2 + 2 * 0.5 + 0.5, 3 * 2 + 4 * 0.5 - 1, 5 * 2 + 6 * 0.5 + 2]);
   });
 
   it('reads Float32 inputs and writes into a given output buffer', () => {
@@ -93,29 +90,34 @@ describe('Linear', () => {
     expect(Math.max(...all)).toBeGreaterThan(0.95 * bound);
     expect(Math.min(...all)).toBeLessThan(-0.95 * bound);
     expect(Array.from(new Linear(784, 10, 3).weight)).toEqual(Array.from(layer.weight));
-    expect(layer.parameters()).toEqual([{ param: layer.weight, grad: layer.gradWeight }, { param: layer.bias, grad: layer.gradBias }]);
+    expect(layer.parameters()).toEqual([
+      { param: layer.weight, grad: layer.gradWeight },
+      { param: layer.bias, grad: layer.gradBias },
+    ]);
   });
 
   it('names the method, the argument and the shapes on bad input', () => {
     const layer = small();
     expect(() => new Linear(0, 3, 1)).toThrow('Linear: inFeatures must be an integer >= 1 and <= 2^31 - 1, got 0');
-    expect(() => layer.forward({ data: new Float64Array(6), shape: [2, 3] })).toThrow(
-      'Linear.forward: x shape must be [N,2] matching x.data.length 6, got [2,3]',
-    );
+    expect(() => layer.forward({ data: new Float64Array(6), shape: [2, 3] })).toThrow('Linear.forward: x shape must be [N,2] matching x.data.length 6, got [2,3]');
     expect(() => layer.forward({ data: new Float64Array(5), shape: [2, 2] })).toThrow(LossInputError);
     expect(() => layer.forward({ data: [1, 2] as unknown as Float64Array, shape: [1, 2] })).toThrow(
       'Linear.forward: x.data must be a Float32Array or Float64Array, got an array of length 2',
     );
-    expect(() => layer.backward(x, { data: new Float64Array(3), shape: [1, 3] })).toThrow(
-      'Linear.backward: gradOut shape must be [2,3] like the output of x, got [1,3]',
-    );
+    expect(() => layer.backward(x, { data: new Float64Array(3), shape: [1, 3] })).toThrow('Linear.backward: gradOut shape must be [2,3] like the output of x, got [1,3]');
     expect(() => layer.forward(x, new Float64Array(5))).toThrow('Linear.forward: out.length must be 6, got 5');
   });
 });
 
 describe('Linear.backward', () => {
   it('matches naive sums for odd and even sizes (every unrolled path and remainder)', () => {
-    for (const [n, inF, outF] of [[1, 3, 1], [5, 4, 3], [9, 2, 6], [4, 5, 2], [7, 3, 5]] as const) {
+    for (const [n, inF, outF] of [
+      [1, 3, 1],
+      [5, 4, 3],
+      [9, 2, 6],
+      [4, 5, 2],
+      [7, 3, 5],
+    ] as const) {
       const rng = new Random(n * 100 + outF);
       const layer = new Linear(inF, outF, rng);
       const x = { data: Float64Array.from({ length: n * inF }, () => rng.normal()), shape: [n, inF] };

@@ -35,33 +35,59 @@ describe('the WebAssembly SIMD GEMM kernels of Linear', () => {
   it('agree with the TypeScript kernels and a naive float64 product on odd and even shapes, float32 and float64 x', () => {
     const k = wasmGemm()!;
     const rng = new Random(7);
-    const shapes: Array<[number, number]> = [[1, 1], [1, 3], [2, 4], [3, 5], [5, 7], [8, 13], [17, 33], [64, 784], [7, 130], [33, 1]];
+    const shapes: Array<[number, number]> = [
+      [1, 1],
+      [1, 3],
+      [2, 4],
+      [3, 5],
+      [5, 7],
+      [8, 13],
+      [17, 33],
+      [64, 784],
+      [7, 130],
+      [33, 1],
+    ];
     for (const [n, inF] of shapes) {
       for (let outF = 1; outF <= 13; outF++) {
         for (const f32 of [true, false]) {
           const what = `n=${n} in=${inF} out=${outF} ${f32 ? 'f32' : 'f64'}`;
           const { x, w, b, g, gw, gb } = operands(rng, n, inF, outF, f32);
           // naive references and their scales Σ|terms|
-          const yRef = new Float64Array(n * outF), yScale = new Float64Array(n * outF);
+          const yRef = new Float64Array(n * outF),
+            yScale = new Float64Array(n * outF);
           for (let r = 0; r < n; r++) {
             for (let o = 0; o < outF; o++) {
-              let s = b[o]!, m = Math.abs(b[o]!);
-              for (let c = 0; c < inF; c++) { s += x[r * inF + c]! * w[o * inF + c]!; m += Math.abs(x[r * inF + c]! * w[o * inF + c]!); }
-              yRef[r * outF + o] = s; yScale[r * outF + o] = m;
+              let s = b[o]!,
+                m = Math.abs(b[o]!);
+              for (let c = 0; c < inF; c++) {
+                s += x[r * inF + c]! * w[o * inF + c]!;
+                m += Math.abs(x[r * inF + c]! * w[o * inF + c]!);
+              }
+              yRef[r * outF + o] = s;
+              yScale[r * outF + o] = m;
             }
           }
-          const gwRef = gw.slice(), gwScale = gw.map(Math.abs);
+          const gwRef = gw.slice(),
+            gwScale = gw.map(Math.abs);
           for (let r = 0; r < n; r++) {
             for (let o = 0; o < outF; o++) {
-              for (let c = 0; c < inF; c++) { const p = g[r * outF + o]! * x[r * inF + c]!; gwRef[o * inF + c]! += p; gwScale[o * inF + c]! += Math.abs(p); }
+              for (let c = 0; c < inF; c++) {
+                const p = g[r * outF + o]! * x[r * inF + c]!;
+                gwRef[o * inF + c]! += p;
+                gwScale[o * inF + c]! += Math.abs(p);
+              }
             }
           }
-          const yWasm = new Float64Array(n * outF).fill(NaN), yTs = new Float64Array(n * outF);
+          const yWasm = new Float64Array(n * outF).fill(NaN),
+            yTs = new Float64Array(n * outF);
           matmulTransposedWasm(k, x, w, b, yWasm, n, inF, outF);
           matmulTransposedTs(x, w, b, yTs, n, inF, outF);
           expectNear(yWasm, yTs, yScale, `${what} forward wasm vs ts`);
           expectNear(yWasm, yRef, yScale, `${what} forward wasm vs naive`);
-          const gwWasm = gw.slice(), gwTs = gw.slice(), gbWasm = gb.slice(), gbTs = gb.slice();
+          const gwWasm = gw.slice(),
+            gwTs = gw.slice(),
+            gbWasm = gb.slice(),
+            gbTs = gb.slice();
           accumulateOuterWasm(k, g, x, gwWasm, gbWasm, n, inF, outF);
           accumulateOuterTs(g, x, gwTs, gbTs, n, inF, outF);
           expectNear(gwWasm, gwTs, gwScale, `${what} backward wasm vs ts`);
@@ -92,8 +118,12 @@ describe('the WebAssembly SIMD GEMM kernels of Linear', () => {
       layer.backward(x, g);
       return { y, gw: layer.gradWeight, gb: layer.gradBias };
     };
-    const wasm = run(true), ts = run(false);
-    for (const [a, b] of [[wasm.y, ts.y], [wasm.gw, ts.gw]] as const) {
+    const wasm = run(true),
+      ts = run(false);
+    for (const [a, b] of [
+      [wasm.y, ts.y],
+      [wasm.gw, ts.gw],
+    ] as const) {
       for (let i = 0; i < a.length; i++) expect(Math.abs(a[i]! - b[i]!)).toBeLessThanOrEqual(1e-11 * (1 + Math.abs(b[i]!)));
     }
     expect(Array.from(wasm.gb)).toEqual(Array.from(ts.gb));
@@ -101,10 +131,19 @@ describe('the WebAssembly SIMD GEMM kernels of Linear', () => {
 
   it('write nothing and report false when their memory cannot grow, so Linear falls back to TypeScript', () => {
     const full = new ArrayBuffer(65536);
-    const k = { ...wasmGemm()!, memory: { buffer: full, grow: (): number => { throw new RangeError('Maximum memory size exceeded'); } } };
+    const k = {
+      ...wasmGemm()!,
+      memory: {
+        buffer: full,
+        grow: (): number => {
+          throw new RangeError('Maximum memory size exceeded');
+        },
+      },
+    };
     const { x, w, b, g, gw, gb } = operands(new Random(8), 64, 784, 10, true);
     const y = new Float64Array(640).fill(-1);
-    const gw0 = gw.slice(), gb0 = gb.slice();
+    const gw0 = gw.slice(),
+      gb0 = gb.slice();
     expect(matmulTransposedWasm(k, x, w, b, y, 64, 784, 10)).toBe(false);
     expect(accumulateOuterWasm(k, g, x, gw, gb, 64, 784, 10)).toBe(false);
     expect(y.every((v) => v === -1)).toBe(true);

@@ -58,9 +58,7 @@ describe('loadMnist', () => {
     const dir = fakeSplit(10000, 0, Uint8Array.from([0, 0, 8, 3]));
     const images = join(dir, 't10k-images-idx3-ubyte');
     expect(() => loadMnist({ split: 'test', dir })).toThrow(`loadMnist: ${images} must be an IDX file of 10000 28x28 images, got 4 bytes`);
-    expect(() => loadMnist({ split: 'train', dir })).toThrow(
-      `loadMnist: ${join(dir, 'train-images-idx3-ubyte')} must be an IDX file of 60000 28x28 images, got no such file`,
-    );
+    expect(() => loadMnist({ split: 'train', dir })).toThrow(`loadMnist: ${join(dir, 'train-images-idx3-ubyte')} must be an IDX file of 60000 28x28 images, got no such file`);
     expect(() => loadMnist({ split: 'test', dir: fakeSplit(5, 0) })).toThrow('must be an IDX file of 10000 28x28 images, got magic number 0x00000803 and shape [5,28,28]');
     expect(() => loadMnist({ split: 'valid' as never })).toThrow(`loadMnist: options.split must be 'train' or 'test', got "valid"`);
   });

@@ -119,7 +119,8 @@ const floorLog = (h: number) => (h < LOG_FLOOR ? LOG_FLOOR : h);
  */
 function wasmBlocks(c: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = c;
-  if (!(x instanceof Float32Array && y instanceof Float32Array) || c.w !== null || c.ws !== 1 || c.b !== 0 || items !== null || (out !== null && !(out instanceof Float32Array))) return null;
+  if (!(x instanceof Float32Array && y instanceof Float32Array) || c.w !== null || c.ws !== 1 || c.b !== 0 || items !== null || (out !== null && !(out instanceof Float32Array)))
+    return null;
   const k = c.size >= 64 ? wasmKernels() : null;
   return k ? wasmBlock(k, x, y, out, s) : null;
 }
@@ -144,6 +145,6 @@ function wasmBlock(k: WasmKernels, x: Float32Array, y: Float32Array, out: Float3
     aw[1] = 0;
     if (k.bceF32(pAt, yAt, oAt, m >> 1, s, accAt) !== 0) return undefined;
     if (out) out.set(m === BLOCK ? ow : ow.subarray(0, m), from);
-    return aw[0]! + aw[1]!;
+    return aw[0] + aw[1];
   };
 }

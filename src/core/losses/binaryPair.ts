@@ -79,7 +79,12 @@ export function broadcastOption(fn: string, name: string, v: number | Flat | und
   const ws = v.shape;
   const at = shape.length - ws.length;
   if (at < 0 || ws.some((d, i) => d !== 1 && d !== shape[at + i])) {
-    fail(fn, name, `a number or of a shape broadcastable to input shape ${showShape(shape)} (at most its rank; each axis, aligned from the last, the input's size or 1)`, `shape ${showShape(ws)}`);
+    fail(
+      fn,
+      name,
+      `a number or of a shape broadcastable to input shape ${showShape(shape)} (at most its rank; each axis, aligned from the last, the input's size or 1)`,
+      `shape ${showShape(ws)}`,
+    );
   }
   let lead = 0;
   while (lead < ws.length && ws[lead] === 1) lead++;

@@ -3,7 +3,7 @@ import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { Values } from '../tensor/types';
 import { assertProbabilityRows, categoricalPass, type CategoricalBatch } from './categoricalKernel';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { defineLoss } from './defineLoss';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */

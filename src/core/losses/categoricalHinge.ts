@@ -4,7 +4,7 @@ import { twoSumError } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { FloatArray, Values } from '../tensor/types';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { defineLoss } from './defineLoss';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */

@@ -7,7 +7,7 @@ import { assertSameShape, toFlat, toRows, type Rows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { classWeights, meanWeights } from './classWeights';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { defineLoss } from './defineLoss';
 import { hardRows, softRow } from './softmaxRows';
 
 const spec = {
@@ -126,7 +126,20 @@ function prepare(input: Values, target: ClassIndices | Values, o: Parsed<typeof 
   // sum (or its inverse, the gradient's scale) would leave the float64 range (the mean is the same)
   const { weight, count } = probs ? { weight: given, count: rows.rows } : meanWeights(given, labels, o.ignoreIndex, o.reduction === 'mean');
   const hard = !probs && o.weight === undefined && o.labelSmoothing === 0;
-  return { x: rows.data, rows: rows.rows, cols: rows.cols, size: rows.data.length, reduction: o.reduction, weight, ignoreIndex: o.ignoreIndex, eps: o.labelSmoothing, probs, labels, count, hard };
+  return {
+    x: rows.data,
+    rows: rows.rows,
+    cols: rows.cols,
+    size: rows.data.length,
+    reduction: o.reduction,
+    weight,
+    ignoreIndex: o.ignoreIndex,
+    eps: o.labelSmoothing,
+    probs,
+    labels,
+    count,
+    hard,
+  };
 }
 
 /**

@@ -165,7 +165,9 @@ export function checkedValue(fn: string, value: number | Float64Array): number |
 }
 
 /** Builds the public function of a loss of several arguments from its definition. */
-export function defineMultiLoss<A extends readonly unknown[], G, S extends OptionSpec, C>(def: MultiLossDefinition<S, C>): MultiLoss<A, OptionsOf<S> & ReductionOptions<string>, G, Defaults<S>> {
+export function defineMultiLoss<A extends readonly unknown[], G, S extends OptionSpec, C>(
+  def: MultiLossDefinition<S, C>,
+): MultiLoss<A, OptionsOf<S> & ReductionOptions<string>, G, Defaults<S>> {
   const fn = def.name;
   const arity = def.args.length;
   const split = (all: unknown[]) => ({ args: all.slice(0, arity), options: all[arity] });
@@ -202,7 +204,12 @@ export function defineMultiLoss<A extends readonly unknown[], G, S extends Optio
   const grad = (...all: unknown[]) => run(all, false).grad;
   const valueAndGrad = (...all: unknown[]) => run(all, true);
   Object.defineProperty(f, 'name', { value: fn });
-  const facts = { lossName: fn, defaults: defaultsOf(def.options), args: Object.freeze(def.args.slice()), gradientArgs: Object.freeze(def.differentiable.map((i) => def.args[i]!)) };
+  const facts = {
+    lossName: fn,
+    defaults: defaultsOf(def.options),
+    args: Object.freeze(def.args.slice()),
+    gradientArgs: Object.freeze(def.differentiable.map((i) => def.args[i]!)),
+  };
   return Object.assign(f, { grad, valueAndGrad }, facts) as unknown as MultiLoss<A, OptionsOf<S> & ReductionOptions<string>, G, Defaults<S>>;
 }
 
@@ -215,10 +222,10 @@ export function defineLoss<T, S extends OptionSpec, C extends { size: number }>(
     differentiable: [0],
     prepare: (args, o) => def.prepare(args[0] as Values, args[1] as T, o),
     sizes: (c) => [c.size],
-    value: def.value,
+    value: (c) => def.value(c),
     grad: (c, outs) => def.grad(c, outs[0]!),
     ...(def.valueAndGrad ? { valueAndGrad: (c: C, outs: FloatArray[]) => def.valueAndGrad!(c, outs[0]!) } : {}),
     writesEveryElement: def.writesEveryElement === true,
   });
-  return multi as unknown as Loss<T, OptionsOf<S> & ReductionOptions<string>, Defaults<S>>;
+  return multi;
 }

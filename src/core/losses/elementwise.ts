@@ -16,9 +16,9 @@ import { readPair } from './pair';
 /** One element's loss and its derivative: the whole math of an elementwise loss. */
 export interface Pointwise {
   /** ℓ(x, y): the loss of input x against target y, with the loss's parameters a and b. */
-  term(x: number, y: number, a: number, b: number): number;
+  term: (x: number, y: number, a: number, b: number) => number;
   /** c · ∂ℓ/∂x, where c is the reduction's scale times the element's weight. */
-  slope(x: number, y: number, a: number, b: number, c: number): number;
+  slope: (x: number, y: number, a: number, b: number, c: number) => number;
 }
 
 /** A Pointwise pair with the loops made for it (see loopFor). */
@@ -52,7 +52,17 @@ export interface Elements {
  * An Elements, always built here (one object literal, so all have one V8 map: an object made by a
  * spread `{ ...pair, ... }` changes map after a few calls, and each change deoptimizes the loop).
  */
-export function elements(x: FloatArray, y: FloatArray, w: FloatArray | null, ws: number, q: FloatArray | null, a: number, b: number, reduction: Reduction, count: number): Elements {
+export function elements(
+  x: FloatArray,
+  y: FloatArray,
+  w: FloatArray | null,
+  ws: number,
+  q: FloatArray | null,
+  a: number,
+  b: number,
+  reduction: Reduction,
+  count: number,
+): Elements {
   return { x, y, size: x.length, w, ws, q, a, b, reduction, count };
 }
 
@@ -194,6 +204,9 @@ function loopFor(k: Kernel, e: Elements, out: FloatArray | null, items: Float64A
     };
     const source = SOURCE.replace(FLAG, (_, name: string) => `${name} = ${flags[name]!}`);
     try {
+      // The one generated function of the package: a copy of the loop per loss and array kind (see above); a page
+      // whose Content-Security-Policy forbids it gets the shared loop below, with the same bits.
+      // eslint-disable-next-line @typescript-eslint/no-implied-eval, @typescript-eslint/no-unsafe-call
       loop = new Function(`${source}\n//# sourceURL=losslab-elementwise-${copies++}.js`)() as SumLoop;
       // a first run over two elements, so every statement has type feedback before V8 optimizes
       // (else each deoptimizes on its first visit, and V8 may leave the loop unoptimized for a while)
@@ -260,13 +273,13 @@ export interface ElementwiseDefinition<S extends OptionSpec, C extends Elements>
   name: string;
   options: S;
   kernel: Kernel;
-  prepare(input: Values, target: Values, options: Parsed<S>): C;
+  prepare: (input: Values, target: Values, options: Parsed<S>) => C;
   /** Throws the message of the arguments that made the total not finite (default: input and target finite). */
-  diagnose?(c: C): void;
+  diagnose?: (c: C) => void;
   /** The loss's own code for some blocks (see FastBlock), or null; asked once per call. */
-  fast?(c: C, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null;
+  fast?: (c: C, out: FloatArray | null, items: Float64Array | null, s: number) => FastBlock | null;
   /** For `'none'`: the values returned, from the per-element ones (default: those), e.g. per-sample means. */
-  items?(c: C, items: Float64Array): Float64Array;
+  items?: (c: C, items: Float64Array) => Float64Array;
 }
 
 /**

@@ -38,7 +38,7 @@ function entropyValue(p: Vector | Matrix): number | Float64Array {
 
 /** d H / d p = -ln p - 1, shaped like `p`; throws where some p_j is 0 (the slope is infinite there). */
 function entropyGrad<I extends Values>(p: I): GradOf<I> {
-  return entropyValueAndGrad(p).grad as GradOf<I>;
+  return entropyValueAndGrad(p).grad;
 }
 
 /** The entropy and its gradient in one pass (see entropy). */

@@ -6,7 +6,7 @@ import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { checkFinite, toRows } from '../tensor/flatten';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { defineLoss } from './defineLoss';
 
 // Module-local bindings of the imports used per row: CommonJS builds (tsx) read an import
 // through a getter at each use, which V8 does not inline into a hot loop; these are read once.

@@ -5,7 +5,7 @@ import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
 import type { ClassIndices, Values } from '../tensor/types';
 import { classWeights, meanWeights } from './classWeights';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { defineLoss } from './defineLoss';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */

@@ -162,7 +162,19 @@ function exactRow(x: FloatArray, o: number, cols: number, m: number, omega: Arra
  * where p_j may be within an ulp of 1, W p_j - ω_j = (W - ω_j) - W (1 - p_j) with
  * W - ω_j = W_below + (W_max - ω_j) summed apart and 1 - p_j = t / s.
  */
-export function softRow(fn: string, x: FloatArray, o: number, cols: number, omega: ArrayLike<number>, wo: number, r: number, out: FloatArray | null, scale: number, e: Float64Array, stats: Float64Array): number {
+export function softRow(
+  fn: string,
+  x: FloatArray,
+  o: number,
+  cols: number,
+  omega: ArrayLike<number>,
+  wo: number,
+  r: number,
+  out: FloatArray | null,
+  scale: number,
+  e: Float64Array,
+  stats: Float64Array,
+): number {
   const s = softmaxRow(x, o, cols, e, 0, stats);
   if (s !== s) checkFinite(fn, 'input', x);
   const m = stats[ROW_MAX]!;

@@ -4,7 +4,7 @@ import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { assertProbabilityRows, categoricalPass, type CategoricalBatch } from './categoricalKernel';
-import { defineLoss, type ReductionOptions } from './defineLoss';
+import { defineLoss } from './defineLoss';
 import { hardRows } from './softmaxRows';
 
 const spec = {

@@ -52,9 +52,9 @@ export function reserveWasmMemory(k: { readonly memory: WasmMemory }, bytes: num
 /** A module loaded on first use, which callers can also turn off (e.g. to compare both paths). */
 export interface LazyWasm<E> {
   /** The module's exports, or null where it does not load or is turned off. */
-  get(): E | null;
+  get: () => E | null;
   /** Turns the module on (default) or off. */
-  use(on: boolean): void;
+  use: (on: boolean) => void;
 }
 
 /** Wraps `load`, run at most once, on the first `get()` while the module is on. */

@@ -6,14 +6,7 @@ import type { ClassIndices } from './types';
  * `ignoreIndex` (when given, an int32: see `INT32` in options). A bare number is one sample's
  * class. Anything else throws, so nothing wraps when stored in the Int32Array returned.
  */
-export function toClassIndices(
-  fn: string,
-  arg: string,
-  target: ClassIndices,
-  rows: number,
-  classes: number,
-  ignoreIndex?: number,
-): Int32Array {
+export function toClassIndices(fn: string, arg: string, target: ClassIndices, rows: number, classes: number, ignoreIndex?: number): Int32Array {
   const list: ArrayLike<number> = typeof target === 'number' ? [target] : target;
   if (typeof target !== 'number' && !Array.isArray(target) && !ArrayBuffer.isView(target)) {
     fail(fn, arg, 'class indices (a number or an array of integers)', describe(target));

@@ -13,10 +13,16 @@ export function firstNonFinite(data: Float32Array | Float64Array): number {
 
 function firstNonFinite64(a: Float64Array): number {
   const n = a.length;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0;
+    s0 += a[i]! * 0;
+    s1 += a[i + 1]! * 0;
+    s2 += a[i + 2]! * 0;
+    s3 += a[i + 3]! * 0;
   }
   for (; i < n; i++) s0 += a[i]! * 0;
   if (s0 + s1 + s2 + s3 === 0) return -1;
@@ -26,10 +32,16 @@ function firstNonFinite64(a: Float64Array): number {
 
 function firstNonFinite32(a: Float32Array): number {
   const n = a.length;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
-    s0 += a[i]! * 0; s1 += a[i + 1]! * 0; s2 += a[i + 2]! * 0; s3 += a[i + 3]! * 0;
+    s0 += a[i]! * 0;
+    s1 += a[i + 1]! * 0;
+    s2 += a[i + 2]! * 0;
+    s3 += a[i + 3]! * 0;
   }
   for (; i < n; i++) s0 += a[i]! * 0;
   if (s0 + s1 + s2 + s3 === 0) return -1;
@@ -43,10 +55,16 @@ function firstNonFinite32(a: Float32Array): number {
  */
 export function firstNonFinitePair(a: Float64Array, b: Float64Array): number {
   const n = a.length;
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 1 < n; i += 2) {
-    s0 += a[i]! * 0; s1 += b[i]! * 0; s2 += a[i + 1]! * 0; s3 += b[i + 1]! * 0;
+    s0 += a[i]! * 0;
+    s1 += b[i]! * 0;
+    s2 += a[i + 1]! * 0;
+    s3 += b[i + 1]! * 0;
   }
   for (; i < n; i++) s0 += a[i]! * 0 + b[i]! * 0;
   if (s0 + s1 + s2 + s3 === 0) return -1;

@@ -28,7 +28,7 @@ function fromTensor(fn: string, arg: string, x: Tensor): Flat {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isInteger(d) || d < 0)) {
     fail(fn, `${arg}.shape`, 'an array of non-negative integers', describe(shape));
   }
-  const size = shape.reduce((a, b) => a * b, 1);
+  const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
   if (size !== data.length) fail(fn, `${arg}.data.length`, `${size} for shape ${showShape(shape)}`, String(data.length));
   return { data, shape: shape.slice() };
 }
@@ -48,7 +48,7 @@ function fromNested(fn: string, arg: string, x: readonly (readonly number[])[]):
 
 function numberAt(fn: string, where: string, v: unknown): number {
   if (typeof v !== 'number' || !Number.isFinite(v)) fail(fn, where, 'a finite number', describe(v));
-  return v as number;
+  return v;
 }
 
 function fromArray(fn: string, arg: string, x: readonly number[]): Flat {

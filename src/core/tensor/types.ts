@@ -20,13 +20,7 @@ export type Values = Vector | Matrix;
 export type ClassIndices = number | readonly number[] | Int32Array | Uint8Array | Uint16Array | Uint32Array | Float64Array | Float32Array;
 
 /** The gradient of a loss, in the same container kind as its input. */
-export type GradOf<I> = I extends Tensor
-  ? Tensor<Float64Array>
-  : I extends readonly (readonly number[])[]
-    ? number[][]
-    : I extends readonly number[]
-      ? number[]
-      : Float64Array;
+export type GradOf<I> = I extends Tensor ? Tensor<Float64Array> : I extends readonly (readonly number[])[] ? number[][] : I extends readonly number[] ? number[] : Float64Array;
 
 /** How per-element (or per-sample) losses are combined. */
 export type Reduction = 'mean' | 'sum' | 'none';

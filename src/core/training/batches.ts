@@ -6,7 +6,7 @@ import { checkInteger, overlaps, typedArrayKind } from './validate';
 /** A seeded `Random`, or undefined when absent. */
 const randomOption = customOption<Random | undefined, Random>(undefined, (fn, name, value) => {
   if (value !== undefined && !(value instanceof Random)) fail(fn, name, 'a Random', describe(value));
-  return value as Random | undefined;
+  return value;
 });
 
 const spec = {

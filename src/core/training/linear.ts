@@ -98,7 +98,11 @@ export class Linear {
     matmulTransposed(data, this.weight, this.bias, y, n, this.inFeatures, this.outFeatures);
     const bad = firstNonFinite(y);
     if (bad >= 0) {
-      this.blame(fn, [['x.data', data], ['weight', this.weight], ['bias', this.bias]]);
+      this.blame(fn, [
+        ['x.data', data],
+        ['weight', this.weight],
+        ['bias', this.bias],
+      ]);
       overflow(fn, `output [${Math.floor(bad / this.outFeatures)},${bad % this.outFeatures}] (x W^T + b)`, y[bad]!);
     }
     return { data: y, shape: [n, this.outFeatures] };
@@ -125,14 +129,23 @@ export class Linear {
     const { data: xd, rows: n } = this.read(fn, 'x', x, this.inFeatures);
     const { data: g, rows: m } = this.read(fn, 'gradOut', gradOut, this.outFeatures);
     if (m !== n) fail(fn, 'gradOut shape', `[${n},${this.outFeatures}] like the output of x`, `[${m},${this.outFeatures}]`);
-    for (const [name, arg] of [['x.data', xd], ['gradOut.data', g]] as const) {
-      for (const [own, array] of [['gradWeight', this.gradWeight], ['gradBias', this.gradBias]] as const) {
+    for (const [name, arg] of [
+      ['x.data', xd],
+      ['gradOut.data', g],
+    ] as const) {
+      for (const [own, array] of [
+        ['gradWeight', this.gradWeight],
+        ['gradBias', this.gradBias],
+      ] as const) {
         if (overlaps(arg, array)) fail(fn, name, `an array sharing no memory with ${own}`, `a ${arg.constructor.name} overlapping ${own}`);
       }
     }
     this.blame(fn, [['gradOut.data', g]]);
     accumulateOuter(g, xd, this.gradWeight, this.gradBias, n, this.inFeatures, this.outFeatures);
-    for (const [name, array] of [['gradWeight', this.gradWeight], ['gradBias', this.gradBias]] as const) {
+    for (const [name, array] of [
+      ['gradWeight', this.gradWeight],
+      ['gradBias', this.gradBias],
+    ] as const) {
       const bad = firstNonFinite(array);
       if (bad < 0) continue;
       this.blame(fn, [['x.data', xd]]);
@@ -166,7 +179,13 @@ export class Linear {
   private checkOut(fn: string, out: unknown, size: number, x: FloatArray): Float64Array {
     if (!(out instanceof Float64Array)) fail(fn, 'out', `a Float64Array of length ${size}`, describe(out));
     if (out.length !== size) fail(fn, 'out.length', String(size), String(out.length));
-    const others = [['x.data', x], ['weight', this.weight], ['bias', this.bias], ['gradWeight', this.gradWeight], ['gradBias', this.gradBias]] as const;
+    const others = [
+      ['x.data', x],
+      ['weight', this.weight],
+      ['bias', this.bias],
+      ['gradWeight', this.gradWeight],
+      ['gradBias', this.gradBias],
+    ] as const;
     for (const [name, array] of others) {
       if (overlaps(out, array)) fail(fn, 'out', `a buffer that shares no memory with ${name}`, `a Float64Array overlapping ${name}`);
     }

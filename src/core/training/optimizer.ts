@@ -98,7 +98,10 @@ function describeParameter(p: unknown): string {
 function checkNoSharedMemory(fn: string, list: readonly Parameter[]): void {
   const byBuffer = new Map<ArrayBufferLike, { name: string; view: Float64Array }[]>();
   list.forEach(({ param, grad }, i) => {
-    for (const [name, view] of [[`params[${i}].param`, param], [`params[${i}].grad`, grad]] as const) {
+    for (const [name, view] of [
+      [`params[${i}].param`, param],
+      [`params[${i}].grad`, grad],
+    ] as const) {
       if (view.length === 0) continue;
       const group = byBuffer.get(view.buffer);
       if (group) group.push({ name, view });

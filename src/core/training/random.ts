@@ -6,18 +6,7 @@ const TWO_POW_32 = 4294967296;
 
 /** What `shuffle` permutes: an array without holes, or any typed array. */
 export type Shuffleable =
-  | unknown[]
-  | Int8Array
-  | Uint8Array
-  | Uint8ClampedArray
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array
-  | Float32Array
-  | Float64Array
-  | BigInt64Array
-  | BigUint64Array;
+  unknown[] | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 
 /**
  * A seeded pseudo-random generator: sfc32 (Chris Doty-Humphrey's Small Fast

@@ -15,7 +15,7 @@ export { overlaps } from '../tensor/memory';
 export function checkInteger(fn: string, name: string, value: unknown, min: number, max = Infinity, expected?: string): number {
   const ok = typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max;
   if (!ok) fail(fn, name, expected ?? `an integer >= ${min}${max === Infinity ? '' : ` and <= ${max}`}`, describe(value));
-  return (value as number) + 0; // -0 -> 0
+  return value + 0; // -0 -> 0
 }
 
 /**

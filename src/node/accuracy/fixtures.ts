@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { generate, isFormula, type Formula, type Generated } from './formula';
+import { generate, isFormula, type Generated } from './formula';
 
 export const ACCURACY_GENERATOR = 'scripts/fixtures/accuracy_fixtures.py';
 
@@ -90,7 +90,7 @@ export function materialize(v: unknown): unknown {
 /** The case's input, generated when it is a formula; throws when the generated values differ from `check`. */
 export function caseInput(c: AccuracyCase): unknown {
   if (!isFormula(c.input)) return c.input;
-  const g = generate(c.input as Formula);
+  const g = generate(c.input);
   for (const [i, v] of c.check ?? []) {
     if (!Object.is(g.data[i], v))
       throw new Error(`${c.name}: the formula gives input[${i}] = ${g.data[i]}, the fixture says ${v}; src/node/accuracy/formula.ts and the generator disagree`);

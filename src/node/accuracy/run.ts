@@ -6,7 +6,7 @@
  */
 import * as losslab from '../../index';
 import { caseInput, isGenerated, materialize, type AccuracyCase } from './fixtures';
-import { isFormula, type Generated } from './formula';
+import { isFormula } from './formula';
 
 /** The exports whose target is class indices (crossEntropy: unless the target holds probabilities). */
 const CLASS_INDEX_TARGETS = new Set(['crossEntropy', 'nllLoss', 'sparseCategoricalCrossEntropy', 'focalLoss']);
@@ -39,7 +39,7 @@ export function flatten(x: unknown): number[] {
   if (typeof x === 'number') return [x];
   if (ArrayBuffer.isView(x)) return Array.from(x as Float64Array);
   if (Array.isArray(x)) return x.flatMap((v) => flatten(v));
-  if (x && typeof x === 'object' && 'data' in x) return flatten((x as { data: unknown }).data);
+  if (x && typeof x === 'object' && 'data' in x) return flatten(x.data);
   throw new Error(`cannot read the result ${String(x)}`);
 }
 
@@ -75,7 +75,7 @@ export function caseTarget(exportName: string, c: AccuracyCase): unknown {
   const t = materialize(c.target);
   const classIndices = CLASS_INDEX_TARGETS.has(exportName) && !(exportName === 'crossEntropy' && holdsProbabilities(c));
   if (isGenerated(t)) {
-    const g = t as Generated;
+    const g = t;
     if (classIndices) return Int32Array.from(g.data);
     return typed(g.data, g.shape, c.dtype);
   }

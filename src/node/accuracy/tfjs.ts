@@ -156,7 +156,7 @@ export function runTfjs(exportName: string, c: AccuracyCase, valueOnly: boolean)
       if (valueOnly) return { via: m.via, value };
       const g = tf.grad((z: tf.Tensor) => {
         const l = m.loss(z);
-        return (l.rank === 0 ? l : tf.sum(l)) as tf.Scalar;
+        return l.rank === 0 ? l : tf.sum(l);
       })(X);
       return { via: m.via, value, grad: pick(Array.from(g.dataSync()), c.reference.gradIndices) };
     });

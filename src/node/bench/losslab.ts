@@ -54,7 +54,11 @@ function softmax(w: SoftmaxWorkload, reps: Repetitions): Result {
 
 function triplet(w: TripletWorkload, reps: Repetitions): Result {
   const shape = [w.rows, w.cols];
-  const [a, p, n] = [{ data: w.anchor, shape }, { data: w.positive, shape }, { data: w.negative, shape }] as const;
+  const [a, p, n] = [
+    { data: w.anchor, shape },
+    { data: w.positive, shape },
+    { data: w.negative, shape },
+  ] as const;
   const options = { out: [0, 1, 2].map(() => new Float32Array(w.rows * w.cols)) };
   const { timing, last } = measure(() => tripletMarginLoss.valueAndGrad(a, p, n, options).value as number, reps);
   return { workload: w.id, system: 'losslab', timing, value: last };

@@ -46,10 +46,13 @@ export function copyTime(inputs: readonly ArrayBufferView[], { warmup, reps }: R
     const src = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     return [src, new Uint8Array(a.byteLength)] as const;
   });
-  const { timing } = measure(() => {
-    for (const [src, dst] of pairs) dst.set(src);
-    return pairs.length;
-  }, { warmup: Math.max(1, warmup), reps });
+  const { timing } = measure(
+    () => {
+      for (const [src, dst] of pairs) dst.set(src);
+      return pairs.length;
+    },
+    { warmup: Math.max(1, warmup), reps },
+  );
   return timing.medianMs;
 }
 

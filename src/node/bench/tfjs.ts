@@ -39,10 +39,11 @@ function missing(w: Workload, system: string): Result {
 /** Runs `vg(x)` in a tidy scope and returns the value; the gradient is computed, then freed. */
 function timeValueAndGrad(vg: (x: tf.Tensor) => { value: tf.Scalar; grad: tf.Tensor }, x: tf.Tensor, reps: Repetitions) {
   return measure(
-    () => tf.tidy(() => {
-      const { value } = vg(x);
-      return value.dataSync()[0]!;
-    }),
+    () =>
+      tf.tidy(() => {
+        const { value } = vg(x);
+        return value.dataSync()[0]!;
+      }),
     reps,
   );
 }

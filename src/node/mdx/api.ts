@@ -80,13 +80,21 @@ function isLossType(r: Reflection): boolean {
 /** The usage lines: the call, and what `grad` returns (one gradient, or one per differentiable argument). */
 function usage(name: string, args: readonly string[], gradientArgs: readonly string[]): string {
   const call = `${args.join(', ')}, options?`;
-  const grads = gradientArgs.length === 1 ? `d loss / d ${gradientArgs[0]}, shaped like ${gradientArgs[0]}` : `[${gradientArgs.map((a) => `d loss / d ${a}`).join(', ')}], each shaped like its argument`;
+  const grads =
+    gradientArgs.length === 1
+      ? `d loss / d ${gradientArgs[0]}, shaped like ${gradientArgs[0]}`
+      : `[${gradientArgs.map((a) => `d loss / d ${a}`).join(', ')}], each shaped like its argument`;
   return `import { ${name} } from 'losslab';\n\n${name}(${call}) // the loss\n${name}.grad(${call}) // ${grads}`;
 }
 
 function lossPage(loss: Reflection, position: number, options: Reflection | undefined, facts: LossFacts[string], names: Set<string>): string {
   const summary = commentText(loss.comment, names);
-  const parts = [frontMatter(loss.name, loss.name, firstSentence(summary), position), `# \`${loss.name}\``, fence(usage(loss.name, facts.args, facts.gradientArgs), 'ts'), escapeMarkdown(summary)];
+  const parts = [
+    frontMatter(loss.name, loss.name, firstSentence(summary), position),
+    `# \`${loss.name}\``,
+    fence(usage(loss.name, facts.args, facts.gradientArgs), 'ts'),
+    escapeMarkdown(summary),
+  ];
   const table = optionsTable(options, facts.defaults, names);
   if (table) parts.push('## Options', table);
   parts.push(...examples(loss.comment));
@@ -95,12 +103,18 @@ function lossPage(loss: Reflection, position: number, options: Reflection | unde
 }
 
 function helpersPage(helpers: Reflection[], position: number, names: Set<string>): string {
-  const parts = [frontMatter('Helpers and errors', 'helpers', 'Stable softmax, log-softmax, sigmoid, log-sum-exp and the error type losslab throws.', position), '# Helpers and errors'];
+  const parts = [
+    frontMatter('Helpers and errors', 'helpers', 'Stable softmax, log-softmax, sigmoid, log-sum-exp and the error type losslab throws.', position),
+    '# Helpers and errors',
+  ];
   for (const h of helpers) {
     const sig = h.signatures?.[0];
     const comment = sig?.comment ?? h.comment;
     parts.push(`## \`${h.name}\``);
-    if (sig) parts.push(fence(`${h.name}(${(sig.parameters ?? []).map((p) => `${p.name}${p.flags?.isOptional ? '?' : ''}: ${typeText(p.type)}`).join(', ')}): ${typeText(sig.type)}`, 'ts'));
+    if (sig)
+      parts.push(
+        fence(`${h.name}(${(sig.parameters ?? []).map((p) => `${p.name}${p.flags?.isOptional ? '?' : ''}: ${typeText(p.type)}`).join(', ')}): ${typeText(sig.type)}`, 'ts'),
+      );
     if (h.kind === KIND.class) parts.push(fence(`class ${h.name} extends Error`, 'ts'));
     parts.push(escapeMarkdown(commentText(comment, names)), ...examples(comment, '###'), sourceLine(h));
   }
@@ -108,7 +122,15 @@ function helpersPage(helpers: Reflection[], position: number, names: Set<string>
 }
 
 function frontMatter(title: string, slug: string, description: string, position: number): string {
-  return ['---', `title: ${jsString(title)}`, `slug: /reference/${slug}`, `description: ${jsString(description)}`, `sidebar_position: ${position}`, 'custom_edit_url: null', '---'].join('\n');
+  return [
+    '---',
+    `title: ${jsString(title)}`,
+    `slug: /reference/${slug}`,
+    `description: ${jsString(description)}`,
+    `sidebar_position: ${position}`,
+    'custom_edit_url: null',
+    '---',
+  ].join('\n');
 }
 
 /**
@@ -167,7 +189,11 @@ export function commentText(comment: Comment | null | undefined, names: Set<stri
 /** The summary's first sentence without math or code marks: the card text of the index. */
 function firstSentence(s: string): string {
   const first = s.split(/(?<=[.:])\s|\n\n/)[0] ?? s;
-  return first.replace(/\$[^$]*\$/g, '').replace(/[`*]/g, '').replace(/[.:]$/, '').trim();
+  return first
+    .replace(/\$[^$]*\$/g, '')
+    .replace(/[`*]/g, '')
+    .replace(/[.:]$/, '')
+    .trim();
 }
 
 /** A short TypeScript rendering of a TypeDoc type. */

@@ -112,7 +112,10 @@ function readMath(s: string, i: number, before: string): { text: string; next: n
   if (s.startsWith('$$', i)) {
     const end = findClosing(s, i + 2, '$$');
     if (end < 0 || s.slice(i + 2, end).trim() === '') return { text: '\\$\\$', next: i + 2 };
-    const body = s.slice(i + 2, end).replace(/\n[ \t]*\n/g, '\n').trim();
+    const body = s
+      .slice(i + 2, end)
+      .replace(/\n[ \t]*\n/g, '\n')
+      .trim();
     const indent = /(?:^|\n)([ \t]*)$/.exec(before);
     const after = /^[ \t]*(\n|$)/.exec(s.slice(end + 2));
     if (indent && after) {
@@ -159,7 +162,9 @@ export function fence(code: string, lang = ''): string {
 
 /** A JavaScript string literal, safe inside an MDX JSX expression. */
 export function jsString(s: string): string {
-  return JSON.stringify(s).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029');
+  return JSON.stringify(s)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }
 
 /** Removes ANSI colour codes (tracebacks, coloured logs). */

@@ -161,7 +161,10 @@ export function firstHeading(nb: Notebook): string | null {
 
 /** A heading as plain text for titles and sidebar labels: no markdown marks, no math dollars. */
 function plainTitle(t: string): string {
-  return t.replace(/[`*_$]/g, '').replace(/\\/g, '').trim();
+  return t
+    .replace(/[`*_$]/g, '')
+    .replace(/\\/g, '')
+    .trim();
 }
 
 /** `[next](02-bce.ipynb#x)` -> `[next](./02-bce.mdx#x)`: links between notebooks follow the pages. */

@@ -55,7 +55,9 @@ export async function prepareDocs(options: PrepareOptions): Promise<PrepareSumma
 
   const reproduction = options.reproduction ?? join(root, 'reproduction.json');
   if (!existsSync(reproduction)) {
-    throw new Error(`${reproduction} is missing: the reproduction page is built from it. Run \`npm run notebooks\` first (it executes the notebooks and writes the file), or point LOSSLAB_REPRODUCTION at one.`);
+    throw new Error(
+      `${reproduction} is missing: the reproduction page is built from it. Run \`npm run notebooks\` first (it executes the notebooks and writes the file), or point LOSSLAB_REPRODUCTION at one.`,
+    );
   }
   const checks = readChecks(readFileSync(reproduction, 'utf8'), reproduction);
   const pages = new Map(notebooks.map((n) => [n.file.replace(/\.ipynb$/, ''), `/docs${n.slug}`]));
@@ -86,7 +88,10 @@ async function writeReference(root: string, dir: string): Promise<string[]> {
   const json = join(tmp, 'api.json');
   const bin = join(root, 'node_modules', 'typedoc', 'bin', 'typedoc');
   try {
-    execFileSync(process.execPath, [bin, '--json', json, '--tsconfig', 'tsconfig.build.json', '--readme', 'none', '--skipErrorChecking', '--logLevel', 'Error', 'src/index.ts'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync(process.execPath, [bin, '--json', json, '--tsconfig', 'tsconfig.build.json', '--readme', 'none', '--skipErrorChecking', '--logLevel', 'Error', 'src/index.ts'], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
   } catch (e) {
     const err = e as { stdout?: Buffer; stderr?: Buffer };
     throw new Error(`typedoc failed on src/index.ts:\n${String(err.stdout ?? '')}${String(err.stderr ?? '')}`, { cause: e });
@@ -105,7 +110,9 @@ async function writeReference(root: string, dir: string): Promise<string[]> {
 async function writeNotebooks(root: string, from: string, dir: string): Promise<PrepareSummary['notebooks']> {
   mkdirSync(dir, { recursive: true });
   if (!existsSync(from)) return [];
-  const files = readdirSync(from).filter((f) => NOTEBOOK_FILE.test(f)).sort();
+  const files = readdirSync(from)
+    .filter((f) => NOTEBOOK_FILE.test(f))
+    .sort();
   const done: PrepareSummary['notebooks'] = [];
   for (const file of files) {
     const name = relative(root, join(from, file)) || file;

@@ -32,7 +32,8 @@ export function readChecks(json: string, file: string): CheckResult[] {
   }
   const list: CheckResult[] = [];
   const add = (c: unknown, notebook?: string) => {
-    if (!c || typeof c !== 'object' || typeof (c as CheckResult).pass !== 'boolean') throw new Error(`${file}: every check needs {example, source, expected, actual, tolerance, pass, notebook}; got ${JSON.stringify(c)?.slice(0, 120)}`);
+    if (!c || typeof c !== 'object' || typeof (c as CheckResult).pass !== 'boolean')
+      throw new Error(`${file}: every check needs {example, source, expected, actual, tolerance, pass, notebook}; got ${JSON.stringify(c)?.slice(0, 120)}`);
     const check = c as CheckResult;
     list.push({ ...check, notebook: check.notebook ?? notebook });
   };
@@ -65,12 +66,23 @@ export function reproductionRows(checks: CheckResult[], notebookPages: Map<strin
 
 export function reproductionPage(rows: ReproductionRow[], file: string): string {
   const passed = rows.filter((r) => r.pass).length;
-  return [
-    ['---', 'title: Reproduction', 'slug: /reproduction', 'description: "Every worked example of the source documents, reproduced by the notebooks."', 'custom_edit_url: null', '---'].join('\n'),
-    "import ReproductionTable from '@site/src/site/components/ReproductionTable';",
-    '# Reproduction',
-    `Every worked example in the source documents is recomputed with losslab in the notebooks; each check compares the value the source printed with the value losslab reproduces, within the stated tolerance. **${passed} of ${rows.length}** checks pass. Where a source is itself wrong, the check pins what the source's code really computes and the [errata](../errata.md) give the correct formula.`,
-    `<ReproductionTable rows={${JSON.stringify(rows).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029')}} />`,
-    `<p className="ll-source-note">Generated from <code>{${jsString(file)}}</code>, written by <code>npm run notebooks</code>.</p>`,
-  ].join('\n\n') + '\n';
+  return (
+    [
+      [
+        '---',
+        'title: Reproduction',
+        'slug: /reproduction',
+        'description: "Every worked example of the source documents, reproduced by the notebooks."',
+        'custom_edit_url: null',
+        '---',
+      ].join('\n'),
+      "import ReproductionTable from '@site/src/site/components/ReproductionTable';",
+      '# Reproduction',
+      `Every worked example in the source documents is recomputed with losslab in the notebooks; each check compares the value the source printed with the value losslab reproduces, within the stated tolerance. **${passed} of ${rows.length}** checks pass. Where a source is itself wrong, the check pins what the source's code really computes and the [errata](../errata.md) give the correct formula.`,
+      `<ReproductionTable rows={${JSON.stringify(rows)
+        .replace(/\u2028/g, '\\u2028')
+        .replace(/\u2029/g, '\\u2029')}} />`,
+      `<p className="ll-source-note">Generated from <code>{${jsString(file)}}</code>, written by <code>npm run notebooks</code>.</p>`,
+    ].join('\n\n') + '\n'
+  );
 }

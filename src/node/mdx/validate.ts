@@ -4,7 +4,10 @@
  */
 import type { PluggableList } from 'unified';
 
-type Compile = (source: string, options: { remarkPlugins: PluggableList; rehypePlugins: PluggableList }) => Promise<{ messages: { source?: string | null; reason: string; cause?: unknown }[]; toString(): string }>;
+type Compile = (
+  source: string,
+  options: { remarkPlugins: PluggableList; rehypePlugins: PluggableList },
+) => Promise<{ messages: { source?: string | null; reason: string; cause?: unknown }[]; toString(): string }>;
 
 let loaded: Promise<{ compile: Compile; remark: PluggableList; rehype: PluggableList }> | null = null;
 

@@ -58,8 +58,7 @@ export function check(spec: CheckSpec): number {
 /** The one-line form shown in notebooks, e.g. `✓ mse — seed 000: source 5.5, losslab 5.5, |Δ| 0 ≤ 1e-12`. */
 export function formatCheck(r: CheckRecord): string {
   const verdict = r.pass ? `≤ ${r.tolerance}` : `> ${r.tolerance}`;
-  return `${r.pass ? '✓' : '✗'} ${r.example} — seed ${r.source}: source ${r.expected}, ` +
-    `losslab ${formatValue(r.actual)}, |Δ| ${formatDelta(r.delta)} ${verdict}`;
+  return `${r.pass ? '✓' : '✗'} ${r.example} — seed ${r.source}: source ${r.expected}, ` + `losslab ${formatValue(r.actual)}, |Δ| ${formatDelta(r.delta)} ${verdict}`;
 }
 
 /** Ten significant digits, without trailing zeros. */

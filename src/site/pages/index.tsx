@@ -14,7 +14,8 @@ const Layout = ThemeLayout as unknown as (props: LayoutProps) => JSX.Element;
 const prediction = [1, 3, 5, 6, 7];
 const target = [3, 2, 7, 5, 8];
 const tex = (s: string) => katex.renderToString(s, { displayMode: true, throwOnError: false });
-const formula = tex(String.raw`\mathrm{mse}(x, y) = \frac{1}{n}\sum_{i=1}^{n} (x_i - y_i)^2`) + tex(String.raw`\frac{\partial\,\mathrm{mse}}{\partial x_i} = \frac{2}{n}\,(x_i - y_i)`);
+const formula =
+  tex(String.raw`\mathrm{mse}(x, y) = \frac{1}{n}\sum_{i=1}^{n} (x_i - y_i)^2`) + tex(String.raw`\frac{\partial\,\mathrm{mse}}{\partial x_i} = \frac{2}{n}\,(x_i - y_i)`);
 
 /** The loss over one prediction x against target 0, drawn with its gradient at x = 1.5. */
 function curve() {
@@ -32,8 +33,8 @@ export default function Home(): JSX.Element {
         <div className="container">
           <h1 className={styles.title}>losslab</h1>
           <p className={styles.lead}>
-            losslab is a dependency-free TypeScript library of deep-learning loss functions, each with its analytic gradient and PyTorch&apos;s (or Keras&apos;s) semantics, running in Node and in the browser, with notebooks that
-            reproduce every worked example of the documents it learned from.
+            losslab is a dependency-free TypeScript library of deep-learning loss functions, each with its analytic gradient and PyTorch&apos;s (or Keras&apos;s) semantics, running
+            in Node and in the browser, with notebooks that reproduce every worked example of the documents it learned from.
           </p>
           <div className={styles.buttons}>
             <Link className="button button--primary button--lg" to="/docs/getting-started">
@@ -53,9 +54,7 @@ export default function Home(): JSX.Element {
           <div className={styles.card}>
             <h2>A loss</h2>
             <pre>
-              <code>
-                {`import { mse } from 'losslab';\n\nmse([${prediction.join(', ')}],\n    [${target.join(', ')}]);\n// ${value}`}
-              </code>
+              <code>{`import { mse } from 'losslab';\n\nmse([${prediction.join(', ')}],\n    [${target.join(', ')}]);\n// ${value}`}</code>
             </pre>
             <p>
               Computed by the package as this page rendered: <strong data-testid="landing-mse">{value}</strong>. Every loss also has <code>.grad</code>.
@@ -70,7 +69,15 @@ export default function Home(): JSX.Element {
           </div>
           <div className={styles.card}>
             <h2>A plot</h2>
-            <Chart title="mse([x], [0]) and its tangent at x = 1.5" xs={xs} ys={ys} point={{ x, y: mse([x], [0]) }} slope={mse.grad([x], [0])[0]} xLabel="prediction x" testId="landing-plot" />
+            <Chart
+              title="mse([x], [0]) and its tangent at x = 1.5"
+              xs={xs}
+              ys={ys}
+              point={{ x, y: mse([x], [0]) }}
+              slope={mse.grad([x], [0])[0]}
+              xLabel="prediction x"
+              testId="landing-plot"
+            />
           </div>
         </section>
       </main>

@@ -29,7 +29,17 @@ export default function LossExplorer({ initial = 'mse' }: { initial?: string }):
   return <Explorer loss={loss} values={values} choose={choose} set={set} />;
 }
 
-function Explorer({ loss, values, choose, set }: { loss: ExplorerLoss; values: Record<string, number>; choose: (n: string) => void; set: (k: string, v: number) => void }): JSX.Element {
+function Explorer({
+  loss,
+  values,
+  choose,
+  set,
+}: {
+  loss: ExplorerLoss;
+  values: Record<string, number>;
+  choose: (n: string) => void;
+  set: (k: string, v: number) => void;
+}): JSX.Element {
   const x = values.x!;
   const current = safe(() => loss.evaluate(x, values));
   const curve = useMemo(() => {
@@ -103,7 +113,15 @@ function Explorer({ loss, values, choose, set }: { loss: ExplorerLoss; values: R
       </div>
 
       <div className={styles.charts}>
-        <Chart title="loss" xs={curve.xs} ys={curve.vs} point={{ x, y: current.ok ? current.value.value : NaN }} slope={current.ok ? current.value.grad : undefined} xLabel={loss.x.label} testId="explorer-loss-chart" />
+        <Chart
+          title="loss"
+          xs={curve.xs}
+          ys={curve.vs}
+          point={{ x, y: current.ok ? current.value.value : NaN }}
+          slope={current.ok ? current.value.grad : undefined}
+          xLabel={loss.x.label}
+          testId="explorer-loss-chart"
+        />
         <Chart title="gradient" xs={curve.xs} ys={curve.gs} point={{ x, y: current.ok ? current.value.grad : NaN }} xLabel={loss.x.label} testId="explorer-grad-chart" />
       </div>
     </div>
@@ -119,7 +137,16 @@ function SliderField({ s, value, onChange }: { s: Slider; value: number; onChang
     <label className={styles.field}>
       <span>{s.label}</span>
       <input type="range" min={s.min} max={s.max} step={s.step} value={value} data-testid={`explorer-${s.key}`} onChange={(e) => read(e.target.value)} />
-      <input type="number" className={styles.number} min={s.min} max={s.max} step={s.step} value={value} data-testid={`explorer-${s.key}-number`} onChange={(e) => read(e.target.value)} />
+      <input
+        type="number"
+        className={styles.number}
+        min={s.min}
+        max={s.max}
+        step={s.step}
+        value={value}
+        data-testid={`explorer-${s.key}-number`}
+        onChange={(e) => read(e.target.value)}
+      />
     </label>
   );
 }

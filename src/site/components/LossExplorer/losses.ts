@@ -43,7 +43,15 @@ const optText = (o: Record<string, unknown>) => {
 };
 
 /** One-element elementwise loss: f([x], [t], options). */
-function elementwise(name: string, group: Group, x: Slider, target: Slider, tex: string, options: Slider[] = [], toOptions = (p: Record<string, number>) => pick(p, options)): ExplorerLoss {
+function elementwise(
+  name: string,
+  group: Group,
+  x: Slider,
+  target: Slider,
+  tex: string,
+  options: Slider[] = [],
+  toOptions = (p: Record<string, number>) => pick(p, options),
+): ExplorerLoss {
   return {
     name,
     group,
@@ -92,15 +100,48 @@ const candidates: ExplorerLoss[] = [
   elementwise('mse', 'Regression', prediction, regressionTarget, String.raw`\ell = (x - y)^2`),
   elementwise('mae', 'Regression', prediction, regressionTarget, String.raw`\ell = |x - y|`),
   elementwise('rmse', 'Regression', prediction, regressionTarget, String.raw`\ell = \sqrt{(x - y)^2}`),
-  elementwise('huber', 'Regression', prediction, regressionTarget, String.raw`\ell = \begin{cases} \tfrac12 (x-y)^2 & |x-y| < \delta \\ \delta\,(|x-y| - \tfrac12\delta) & \text{otherwise} \end{cases}`, [slider('delta', 'δ', 0.1, 3, 0.05, 1)]),
-  elementwise('smoothL1Loss', 'Regression', prediction, regressionTarget, String.raw`\ell = \begin{cases} \tfrac{1}{2\beta} (x-y)^2 & |x-y| < \beta \\ |x-y| - \tfrac12\beta & \text{otherwise} \end{cases}`, [slider('beta', 'β', 0, 3, 0.05, 1)]),
+  elementwise(
+    'huber',
+    'Regression',
+    prediction,
+    regressionTarget,
+    String.raw`\ell = \begin{cases} \tfrac12 (x-y)^2 & |x-y| < \delta \\ \delta\,(|x-y| - \tfrac12\delta) & \text{otherwise} \end{cases}`,
+    [slider('delta', 'δ', 0.1, 3, 0.05, 1)],
+  ),
+  elementwise(
+    'smoothL1Loss',
+    'Regression',
+    prediction,
+    regressionTarget,
+    String.raw`\ell = \begin{cases} \tfrac{1}{2\beta} (x-y)^2 & |x-y| < \beta \\ |x-y| - \tfrac12\beta & \text{otherwise} \end{cases}`,
+    [slider('beta', 'β', 0, 3, 0.05, 1)],
+  ),
   elementwise('logCosh', 'Regression', prediction, regressionTarget, String.raw`\ell = \log\cosh(x - y)`),
   elementwise('mape', 'Regression', prediction, slider('target', 'target y', -3, 3, 0.01, 1), String.raw`\ell = 100\,\frac{|y - x|}{\max(|y|, 10^{-7})}`),
-  elementwise('msle', 'Regression', slider('x', 'prediction x', 0, 8, 0.01, 1.5), slider('target', 'target y', 0, 6, 0.01, 1), String.raw`\ell = \left(\log(1 + x) - \log(1 + y)\right)^2`),
+  elementwise(
+    'msle',
+    'Regression',
+    slider('x', 'prediction x', 0, 8, 0.01, 1.5),
+    slider('target', 'target y', 0, 6, 0.01, 1),
+    String.raw`\ell = \left(\log(1 + x) - \log(1 + y)\right)^2`,
+  ),
   elementwise('poisson', 'Regression', slider('x', 'predicted rate x', 0, 8, 0.01, 1.5), slider('target', 'count y', 0, 6, 1, 2), String.raw`\ell = x - y \log(x + 10^{-7})`),
   elementwise('poissonNllLoss', 'Regression', slider('x', 'log-rate x', -3, 3, 0.01, 0.5), slider('target', 'count y', 0, 6, 1, 2), String.raw`\ell = e^{x} - y\,x`),
-  elementwise('softMarginLoss', 'Binary', slider('x', 'score x', -6, 6, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \log\left(1 + e^{-y\,x}\right)`),
-  elementwise('hingeEmbeddingLoss', 'Binary', slider('x', 'distance x', -1, 4, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, -1), String.raw`\ell = \begin{cases} x & y = 1 \\ \max(0,\ \Delta - x) & y = -1 \end{cases}`, [slider('margin', 'margin Δ', 0, 3, 0.05, 1)]),
+  elementwise(
+    'softMarginLoss',
+    'Binary',
+    slider('x', 'score x', -6, 6, 0.01, 0.5),
+    slider('target', 'label y (−1 or 1)', -1, 1, 2, 1),
+    String.raw`\ell = \log\left(1 + e^{-y\,x}\right)`,
+  ),
+  elementwise(
+    'hingeEmbeddingLoss',
+    'Binary',
+    slider('x', 'distance x', -1, 4, 0.01, 0.5),
+    slider('target', 'label y (−1 or 1)', -1, 1, 2, -1),
+    String.raw`\ell = \begin{cases} x & y = 1 \\ \max(0,\ \Delta - x) & y = -1 \end{cases}`,
+    [slider('margin', 'margin Δ', 0, 3, 0.05, 1)],
+  ),
   {
     name: 'gaussianNllLoss',
     group: 'Regression',
@@ -117,9 +158,27 @@ const candidates: ExplorerLoss[] = [
   elementwise('hinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)`),
   elementwise('squaredHinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)^2`),
   elementwise('binaryCrossEntropy', 'Binary', probability, binaryTarget, String.raw`\ell = -\,[\,y \log p + (1-y) \log(1-p)\,]`, [labelSmoothing]),
-  elementwise('binaryCrossEntropyWithLogits', 'Binary', logit, binaryTarget, String.raw`\ell = -\,[\,w_+ y \log \sigma(x) + (1-y) \log(1-\sigma(x))\,]`, [slider('posWeight', 'positive weight w₊', 0.1, 5, 0.1, 1), labelSmoothing], (p) => ({ posWeight: [p.posWeight!], labelSmoothing: p.labelSmoothing! }) as unknown as Record<string, number>),
-  elementwise('sigmoidFocalLoss', 'Binary', logit, binaryTarget, String.raw`\ell = -\,\alpha_t (1-p_t)^\gamma \log p_t,\quad p = \sigma(x)`, [slider('gamma', 'γ', 0, 5, 0.1, 2), slider('alpha', 'α', 0, 1, 0.05, 0.25)]),
-  elementwise('binaryFocalCrossEntropy', 'Binary', probability, binaryTarget, String.raw`\ell = -\,(1-p_t)^\gamma\,[\,y \log \hat p + (1-y) \log(1-\hat p)\,],\quad \hat p = \mathrm{clip}(p, 10^{-7}, 1 - 10^{-7})`, [slider('gamma', 'γ', 0, 5, 0.1, 2), labelSmoothing]),
+  elementwise(
+    'binaryCrossEntropyWithLogits',
+    'Binary',
+    logit,
+    binaryTarget,
+    String.raw`\ell = -\,[\,w_+ y \log \sigma(x) + (1-y) \log(1-\sigma(x))\,]`,
+    [slider('posWeight', 'positive weight w₊', 0.1, 5, 0.1, 1), labelSmoothing],
+    (p) => ({ posWeight: [p.posWeight!], labelSmoothing: p.labelSmoothing! }) as unknown as Record<string, number>,
+  ),
+  elementwise('sigmoidFocalLoss', 'Binary', logit, binaryTarget, String.raw`\ell = -\,\alpha_t (1-p_t)^\gamma \log p_t,\quad p = \sigma(x)`, [
+    slider('gamma', 'γ', 0, 5, 0.1, 2),
+    slider('alpha', 'α', 0, 1, 0.05, 0.25),
+  ]),
+  elementwise(
+    'binaryFocalCrossEntropy',
+    'Binary',
+    probability,
+    binaryTarget,
+    String.raw`\ell = -\,(1-p_t)^\gamma\,[\,y \log \hat p + (1-y) \log(1-\hat p)\,],\quad \hat p = \mathrm{clip}(p, 10^{-7}, 1 - 10^{-7})`,
+    [slider('gamma', 'γ', 0, 5, 0.1, 2), labelSmoothing],
+  ),
   categorical('crossEntropy', String.raw`\ell = -\sum_c t_c \log \mathrm{softmax}(x)_c,\quad t = (1-\varepsilon)\,\mathrm{onehot} + \tfrac{\varepsilon}{C}`, [labelSmoothing]),
   categorical('focalLoss', String.raw`\ell = -(1-p_y)^\gamma \log p_y,\quad p = \mathrm{softmax}(x)`, [slider('gamma', 'γ', 0, 5, 0.1, 2)]),
 ];

@@ -18,7 +18,12 @@ export interface ReproductionRow {
 
 /** The checks of reproduction.json: source value beside reproduced value, pass or fail. */
 export default function ReproductionTable({ rows }: { rows: ReproductionRow[] }): JSX.Element {
-  if (!rows.length) return <p>No checks recorded yet: run <code>npm run notebooks</code>.</p>;
+  if (!rows.length)
+    return (
+      <p>
+        No checks recorded yet: run <code>npm run notebooks</code>.
+      </p>
+    );
   return (
     <table className={styles.table} data-testid="reproduction-table">
       <thead>
@@ -35,9 +40,7 @@ export default function ReproductionTable({ rows }: { rows: ReproductionRow[] })
           <tr key={k} data-testid="reproduction-row" data-pass={String(r.pass)} className={r.pass ? styles.pass : styles.fail}>
             <td>
               {r.example}
-              {r.notebook && (
-                <div className={styles.notebook}>{r.href ? <Link to={r.href}>{r.notebook}</Link> : r.notebook}</div>
-              )}
+              {r.notebook && <div className={styles.notebook}>{r.href ? <Link to={r.href}>{r.notebook}</Link> : r.notebook}</div>}
             </td>
             <td>{r.source}</td>
             <td>

@@ -155,6 +155,19 @@ const candidates: ExplorerLoss[] = [
       return { value: f([xv], [p.target], [p.variance], o), grad: f.grad([xv], [p.target], [p.variance], o)[0]![0]! };
     },
   },
+  {
+    name: 'marginRankingLoss',
+    group: 'Binary',
+    x: slider('x', 'score x₁', -3, 3, 0.01, 0.5),
+    params: [slider('x2', 'score x₂', -3, 3, 0.01, 0), slider('target', 'label y (1: x₁ ranks higher, −1: lower)', -1, 1, 2, 1), slider('margin', 'margin m', 0, 2, 0.05, 0)],
+    tex: String.raw`\ell = \max\bigl(0,\ -y\,(x_1 - x_2) + m\bigr)`,
+    call: (xv, p) => `marginRankingLoss([${fmt(xv)}], [${fmt(p.x2!)}], [${fmt(p.target!)}], { margin: ${fmt(p.margin!)} })`,
+    evaluate(xv, p) {
+      const f = lib.marginRankingLoss as unknown as ((...a: unknown[]) => number) & { grad(...a: unknown[]): number[][] };
+      const o = { margin: p.margin };
+      return { value: f([xv], [p.x2], [p.target], o), grad: f.grad([xv], [p.x2], [p.target], o)[0]![0]! };
+    },
+  },
   elementwise('hinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)`),
   elementwise('squaredHinge', 'Binary', slider('x', 'score x', -3, 3, 0.01, 0.5), slider('target', 'label y (−1 or 1)', -1, 1, 2, 1), String.raw`\ell = \max(0,\ 1 - y\,x)^2`),
   elementwise('binaryCrossEntropy', 'Binary', probability, binaryTarget, String.raw`\ell = -\,[\,y \log p + (1-y) \log(1-p)\,]`, [labelSmoothing]),

@@ -119,10 +119,12 @@ const floorLog = (h: number) => (h < LOG_FLOOR ? LOG_FLOOR : h);
  */
 function wasmBlocks(c: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = c;
-  if (!(x instanceof Float32Array && y instanceof Float32Array) || c.w !== null || c.ws !== 1 || c.b !== 0 || items !== null || (out !== null && !(out instanceof Float32Array)))
-    return null;
+  if (!(x instanceof Float32Array && y instanceof Float32Array) || c.w !== null || c.ws !== 1 || c.b !== 0 || items !== null) return null;
+  // narrowed by a conditional, not by `out !== null && ...`, which needs strictNullChecks (tslab compiles without)
+  const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
+  if (out32 === undefined) return null;
   const k = c.size >= 64 ? wasmKernels() : null;
-  return k ? wasmBlock(k, x, y, out, s) : null;
+  return k ? wasmBlock(k, x, y, out32, s) : null;
 }
 
 function wasmBlock(k: WasmKernels, x: Float32Array, y: Float32Array, out: Float32Array | null, s: number): FastBlock {

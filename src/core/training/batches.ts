@@ -5,7 +5,8 @@ import { checkInteger, overlaps, typedArrayKind } from './validate';
 
 /** A seeded `Random`, or undefined when absent. */
 const randomOption = customOption<Random | undefined, Random>(undefined, (fn, name, value) => {
-  if (value !== undefined && !(value instanceof Random)) fail(fn, name, 'a Random', describe(value));
+  if (value === undefined) return undefined;
+  if (!(value instanceof Random)) fail(fn, name, 'a Random', describe(value));
   return value;
 });
 

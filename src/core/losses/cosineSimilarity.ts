@@ -1,9 +1,9 @@
 import { ddAdd, ddDiv, ddMul, ddNeg, twoProd, type DD } from '../math/doubleDouble';
-import { compensated, twoSumError } from '../math/twoSum';
+import { twoSumError } from '../math/twoSum';
 import { reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 import { readEmbeddings } from './embeddings';
 
 const spec = {
@@ -69,22 +69,14 @@ type Prepared = ReturnType<typeof prepare>;
 
 /** One pass over the rows: the reduced loss, and with `out` the gradient written alongside. */
 function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
-  const scale = gradScale('cosineSimilarity', c.reduction, c.rows);
-  const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
   const row = new CosineRow();
-  let total = 0;
-  let error = 0;
-  for (let r = 0; r < c.rows; r++) {
+  return reduceRows('cosineSimilarity', c.reduction, c.rows, (r, scale) => {
     const o = r * c.cols;
     row.measure(c.a, c.b, o, c.cols);
     const loss = 0 - row.cos;
     if (out) row.grad(c.a, o, c.cols, c.b, -scale, out);
-    const sum = total + loss;
-    error += twoSumError(total, loss, sum);
-    total = sum;
-    if (items) items[r] = loss;
-  }
-  return reduce('cosineSimilarity', c.reduction, compensated(total, error), c.rows, items);
+    return loss;
+  });
 }
 
 /** The rounding error of x * y = p (Dekker's product; |x|, |y| below 2^995). */

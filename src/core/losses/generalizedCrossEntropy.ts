@@ -1,12 +1,11 @@
 import { overflow } from '../errors';
-import { compensated, twoSumError } from '../math/twoSum';
 import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -64,12 +63,8 @@ type Prepared = ReturnType<typeof prepare>;
 function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
   const fn = 'generalizedCrossEntropy';
   const { p, cols, q } = c;
-  const scale = gradScale(fn, c.reduction, c.rows);
-  const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
   if (out) out.fill(0);
-  let total = 0;
-  let error = 0;
-  for (let r = 0; r < c.rows; r++) {
+  return reduceRows(fn, c.reduction, c.rows, (r, scale) => {
     const at = r * cols + c.labels[r]!;
     const pt = p[at]!;
     const loss = -Math.expm1(q * Math.log(pt)) / q;
@@ -79,12 +74,8 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
       if (g - g !== 0) overflow(fn, `the gradient at input[${at}] (-p^(q - 1) at p = ${pt})`, g);
       out[at] = g;
     }
-    const sum = total + loss;
-    error += twoSumError(total, loss, sum);
-    total = sum;
-    if (items) items[r] = loss;
-  }
-  return reduce(fn, c.reduction, compensated(total, error), c.rows, items);
+    return loss;
+  });
 }
 
 function prepare(input: Values, target: ClassIndices, o: Parsed<typeof spec>) {

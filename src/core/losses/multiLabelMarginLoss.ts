@@ -1,10 +1,10 @@
 import { describe, fail } from '../errors';
 import { compensated, twoSumError } from '../math/twoSum';
 import { reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 import { marginGap } from './multiMarginLoss';
 
 const spec = {
@@ -54,20 +54,12 @@ type Prepared = ReturnType<typeof prepare>;
 /** One pass over the rows: the reduced loss, and with `out` the gradient written alongside. */
 function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
   const fn = 'multiLabelMarginLoss';
-  const scale = gradScale(fn, c.reduction, c.rows);
-  const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
   const listed = new Uint8Array(c.cols);
   const counts = new Float64Array(c.cols);
-  let total = 0;
-  let error = 0;
-  for (let r = 0; r < c.rows; r++) {
+  return reduceRows(fn, c.reduction, c.rows, (r, scale) => {
     const loss = labelRow(c, r, out, scale, listed, counts);
-    const sum = total + loss;
-    error += twoSumError(total, loss, sum);
-    total = sum;
-    if (items) items[r] = loss;
-  }
-  return reduce(fn, c.reduction, compensated(total, error), c.rows, items);
+    return loss;
+  });
 }
 
 /**

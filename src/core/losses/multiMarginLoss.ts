@@ -1,12 +1,12 @@
 import { describe, fail, overflow } from '../errors';
 import { compensated, twoSumError } from '../math/twoSum';
 import { customOption, numberOption, optionalVector, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
 import { toClassIndices } from '../tensor/classIndices';
 import { toRows } from '../tensor/flatten';
 import type { ClassIndices, FloatArray, Values } from '../tensor/types';
 import { classWeights } from './classWeights';
 import { defineLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -78,18 +78,10 @@ type Prepared = ReturnType<typeof prepare>;
 /** One pass over the rows: the reduced loss, and with `out` the gradient written alongside. */
 function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
   const fn = 'multiMarginLoss';
-  const scale = gradScale(fn, c.reduction, c.rows);
-  const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
-  let total = 0;
-  let error = 0;
-  for (let r = 0; r < c.rows; r++) {
+  return reduceRows(fn, c.reduction, c.rows, (r, scale) => {
     const loss = marginRow(c, r, out, scale);
-    const sum = total + loss;
-    error += twoSumError(total, loss, sum);
-    total = sum;
-    if (items) items[r] = loss;
-  }
-  return reduce(fn, c.reduction, compensated(total, error), c.rows, items);
+    return loss;
+  });
 }
 
 /**

@@ -1,11 +1,11 @@
 import { fail, overflow } from '../errors';
 import { compensated, twoSumError } from '../math/twoSum';
 import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -102,13 +102,9 @@ function rowSums(c: Prepared, r: number, sums: Float64Array): void {
 /** One pass over the rows: the reduced loss, and with `out` the gradient written alongside. */
 function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
   const fn = 'tversky';
-  const scale = gradScale(fn, c.reduction, c.rows);
-  const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
   const sums = new Float64Array(3);
   const { alpha, beta, cols } = c;
-  let total = 0;
-  let error = 0;
-  for (let r = 0; r < c.rows; r++) {
+  return reduceRows(fn, c.reduction, c.rows, (r, scale) => {
     rowSums(c, r, sums);
     const den = sums[2]!;
     const loss = sums[1]! / den;
@@ -122,12 +118,8 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
         out[j] = g + 0;
       }
     }
-    const sum = total + loss;
-    error += twoSumError(total, loss, sum);
-    total = sum;
-    if (items) items[r] = loss;
-  }
-  return reduce(fn, c.reduction, compensated(total, error), c.rows, items);
+    return loss;
+  });
 }
 
 function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {

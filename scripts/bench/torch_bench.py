@@ -5,6 +5,7 @@ Runs each workload on one thread in float32: warm-up runs, then timed runs (valu
 gradient each time), and prints {"torch": version, "results": [...]} as JSON on stdout.
 """
 import json
+import math
 import statistics
 import sys
 import time
@@ -29,13 +30,30 @@ def measure(run, warmup, reps):
         t0 = time.perf_counter_ns()
         last = run()
         samples.append((time.perf_counter_ns() - t0) / 1e6)
-    return {"medianMs": statistics.median(samples), "samplesMs": samples, "warmup": warmup, "reps": reps, "value": last}
+    return {"medianMs": statistics.median(samples), "minMs": min(samples), "samplesMs": samples, "warmup": warmup, "reps": reps, "value": last}
+
+
+def log_cosh(x, y):
+    """Keras's log_cosh (torch has none): d + softplus(-2d) - log 2, mean over the elements."""
+    d = x - y
+    return (d + F.softplus(-2.0 * d) - math.log(2.0)).mean()
+
+
+ELEMENTWISE = {
+    "mse": F.mse_loss,
+    "mae": F.l1_loss,
+    "huber": F.huber_loss,
+    "smoothL1": F.smooth_l1_loss,
+    "logCosh": log_cosh,
+    "bce": F.binary_cross_entropy,
+    "bceLogits": F.binary_cross_entropy_with_logits,
+}
 
 
 def elementwise(w):
     x = tensor(w["x"], np.float32).requires_grad_()
     y = tensor(w["y"], np.float32)
-    loss_fn = {"mse": F.mse_loss, "smoothL1": F.smooth_l1_loss}.get(w["kind"], F.binary_cross_entropy)
+    loss_fn = ELEMENTWISE[w["kind"]]
 
     def run():
         loss = loss_fn(x, y)
@@ -144,7 +162,7 @@ def main():
     results = []
     for w in manifest["workloads"]:
         kind = w["kind"]
-        run = elementwise if kind in ("mse", "bce", "smoothL1") else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou, "ctc": ctc}.get(kind, mnist)
+        run = elementwise if kind in ELEMENTWISE else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou, "ctc": ctc}.get(kind, mnist)
         result = run(w)
         print(f"  torch     {w['id']:<22} {result['medianMs']:10.2f} ms", file=sys.stderr, flush=True)
         results.append({"id": w["id"], **result})

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { benchLosslab } from './losslab';
-import { copyTime, type Repetitions, type Result } from './measure';
+import { copyTime, type CopyTime, type Repetitions, type Result } from './measure';
 import { buildRows, checkTargets, formatTable, formatTargets, type Row } from './table';
 import { benchTfjs, useTfjs } from './tfjs';
 import { benchTorch, torchUnavailable } from './torch';
@@ -72,12 +72,13 @@ export async function main(argv: readonly string[]): Promise<void> {
 }
 
 /** The memory-bandwidth reference of every workload, measured first. */
-function copyReference(workloads: readonly Workload[], quick: boolean): Map<string, number> {
-  log("memory-bandwidth reference (TypedArray.prototype.set of each workload's inputs):");
-  const copyMs = new Map<string, number>();
+function copyReference(workloads: readonly Workload[], quick: boolean): Map<string, CopyTime> {
+  log("memory-bandwidth reference (TypedArray.prototype.set of each workload's inputs; median, min):");
+  const copyMs = new Map<string, CopyTime>();
   for (const w of workloads) {
-    copyMs.set(w.id, copyInputs(w, quick));
-    log(`  copy      ${w.id.padEnd(22)} ${copyMs.get(w.id)!.toFixed(2).padStart(10)} ms`);
+    const c = copyInputs(w, quick);
+    copyMs.set(w.id, c);
+    log(`  copy      ${w.id.padEnd(22)} ${c.medianMs.toFixed(2).padStart(10)} ms ${c.minMs.toFixed(2).padStart(10)} ms`);
   }
   return copyMs;
 }
@@ -118,8 +119,10 @@ function report(o: CliOptions, rows: Row[], extra: { torch: string | null; notes
     loadAverage: loadavg(),
     ...extra,
   };
-  console.log(`\nlosslab bench${o.quick ? ' --quick (small sizes; times are not meaningful)' : ''}: median of timed runs after warm-up;`);
-  console.log('"x losslab" = system time / losslab time (above 1: losslab faster); "% of copy bw" = time to copy the inputs / time;');
+  console.log(`\nlosslab bench${o.quick ? ' --quick (small sizes; times are not meaningful)' : ''}: median and minimum of timed runs after warm-up`);
+  console.log('(the minimum is the kernel on warm memory, the median adds allocator and page-fault noise);');
+  console.log('"x losslab" = system time / losslab time, on medians and on minimums (above 1: losslab faster);');
+  console.log('"% of copy" = time to copy the inputs / time, median / median and min / min;');
   console.log('rel. error = |value - float64 reference| / reference; MNIST: samples/s, value = mean loss of the last epoch.\n');
   console.log(formatTable(rows));
   for (const n of extra.notes) console.log(`\nnote: ${n}`);
@@ -141,11 +144,14 @@ function sourceRevision(): string | null {
 /** Logs a result's median as it comes in (the runs take minutes at full size). */
 function tap(r: Result): Result {
   if (r.missing) log(`  ${r.system.padEnd(9)} ${r.workload.padEnd(22)} ${'—'.padStart(10)}    (${r.missing})`);
-  else log(`  ${r.system.padEnd(9)} ${r.workload.padEnd(22)} ${r.timing.medianMs.toFixed(2).padStart(10)} ms${r.estimated ? ' (estimated)' : ''}`);
+  else {
+    const { medianMs, minMs } = r.timing;
+    log(`  ${r.system.padEnd(9)} ${r.workload.padEnd(22)} ${medianMs.toFixed(2).padStart(10)} ms ${minMs.toFixed(2).padStart(10)} ms${r.estimated ? ' (estimated)' : ''}`);
+  }
   return r;
 }
 
-function copyInputs(w: Workload, quick: boolean): number {
+function copyInputs(w: Workload, quick: boolean): CopyTime {
   const r = { warmup: 1, reps: quick ? 3 : 11 };
   if (isElementwise(w)) return copyTime([w.x, w.y], r);
   if (w.kind === 'softmax-ce') return copyTime([w.logits, w.labels], r);
@@ -153,7 +159,8 @@ function copyInputs(w: Workload, quick: boolean): number {
   if (w.kind === 'giou') return copyTime([w.boxes1, w.boxes2], r);
   if (w.kind === 'ctc') return copyTime([w.logProbs, w.targets], r);
   // one pass over the training images (and labels) per epoch
-  return copyTime([w.data.train.images, w.data.train.labels], r) * w.epochs;
+  const epoch = copyTime([w.data.train.images, w.data.train.labels], r);
+  return { medianMs: epoch.medianMs * w.epochs, minMs: epoch.minMs * w.epochs };
 }
 
 /** tfjs cpu's full MNIST run, extrapolated from its one-epoch time when running it would take too long. */
@@ -165,7 +172,7 @@ function cpuFullRunEstimate(results: readonly Result[], w: Workload): Result | n
   return {
     workload: w.id,
     system: 'tfjs-cpu',
-    timing: { medianMs: ms, samplesMs: [], warmup: 0, reps: 0 },
+    timing: { medianMs: ms, minMs: epoch.timing.minMs * w.epochs, samplesMs: [], warmup: 0, reps: 0 },
     value: null,
     accuracy: null,
     estimated: `estimated as ${w.epochs} x its one-epoch median (${(ms / 1000).toFixed(0)} s > ${CPU_FULL_RUN_LIMIT_MS / 1000} s limit), not run`,

@@ -1,7 +1,11 @@
 import { binaryCrossEntropy } from '../../core/losses/binaryCrossEntropy';
+import { binaryCrossEntropyWithLogits } from '../../core/losses/binaryCrossEntropyWithLogits';
 import { crossEntropy } from '../../core/losses/crossEntropy';
 import { ctcLoss } from '../../core/losses/ctcLoss';
 import { generalizedBoxIouLoss } from '../../core/losses/generalizedBoxIouLoss';
+import { huber } from '../../core/losses/huber';
+import { logCosh } from '../../core/losses/logCosh';
+import { mae } from '../../core/losses/mae';
 import { tripletMarginLoss } from '../../core/losses/tripletMarginLoss';
 import { mse } from '../../core/losses/mse';
 import { smoothL1Loss } from '../../core/losses/smoothL1Loss';
@@ -15,6 +19,7 @@ import {
   isElementwise,
   type BoxWorkload,
   type CtcWorkload,
+  type ElementwiseKind,
   type ElementwiseWorkload,
   type MnistData,
   type MnistWorkload,
@@ -36,8 +41,19 @@ export function benchLosslab(w: Workload, reps: Repetitions): Result {
   return mnist(w, reps);
 }
 
+/** The loss of each elementwise workload, at its default options (huber's delta and smoothL1Loss's beta are 1). */
+const ELEMENTWISE_LOSSES: Record<ElementwiseKind, Loss<Values, ReductionOptions>> = {
+  mse,
+  mae,
+  huber,
+  smoothL1: smoothL1Loss,
+  logCosh,
+  bce: binaryCrossEntropy,
+  bceLogits: binaryCrossEntropyWithLogits,
+};
+
 function elementwise(w: ElementwiseWorkload, reps: Repetitions): Result {
-  const loss: Loss<Values, ReductionOptions> = w.kind === 'mse' ? mse : w.kind === 'smoothL1' ? smoothL1Loss : binaryCrossEntropy;
+  const loss = ELEMENTWISE_LOSSES[w.kind];
   const input = { data: w.x, shape: [w.elements] };
   const target = { data: w.y, shape: [w.elements] };
   const options = { out: new Float32Array(w.elements) };

@@ -7,6 +7,8 @@ export interface Repetitions {
 /** The timings of one workload on one system, in milliseconds. */
 export interface Timing {
   medianMs: number;
+  /** The fastest timed run: the kernel on warm memory (the median also holds allocator and page-fault noise). */
+  minMs: number;
   /** Every timed run, in order. */
   samplesMs: number[];
   warmup: number;
@@ -24,6 +26,7 @@ export function median(values: readonly number[]): number {
  * Runs `run` `warmup` times untimed (JIT, caches, first-touch page faults), then `reps`
  * times timed with `process.hrtime.bigint()`, and returns the median. `run` returns a
  * value (the loss) that is kept, so no run can be optimised away; the last one is returned.
+ * Returns the median and the minimum of the timed runs.
  */
 export function measure<T>(run: () => T, { warmup, reps }: Repetitions): { timing: Timing; last: T } {
   let last: T = undefined as T;
@@ -34,14 +37,15 @@ export function measure<T>(run: () => T, { warmup, reps }: Repetitions): { timin
     last = run();
     samplesMs.push(Number(process.hrtime.bigint() - t0) / 1e6);
   }
-  return { timing: { medianMs: median(samplesMs), samplesMs, warmup, reps }, last };
+  return { timing: { medianMs: median(samplesMs), minMs: Math.min(...samplesMs), samplesMs, warmup, reps }, last };
 }
 
 /**
  * The memory-bandwidth reference for a workload: the time to copy its input arrays once
- * (`TypedArray.prototype.set`: every input byte read once and written once), median of `reps`.
+ * (`TypedArray.prototype.set`: every input byte read once and written once): the median and the
+ * minimum of `reps` runs.
  */
-export function copyTime(inputs: readonly ArrayBufferView[], { warmup, reps }: Repetitions): number {
+export function copyTime(inputs: readonly ArrayBufferView[], { warmup, reps }: Repetitions): CopyTime {
   const pairs = inputs.map((a) => {
     const src = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
     return [src, new Uint8Array(a.byteLength)] as const;
@@ -53,7 +57,13 @@ export function copyTime(inputs: readonly ArrayBufferView[], { warmup, reps }: R
     },
     { warmup: Math.max(1, warmup), reps },
   );
-  return timing.medianMs;
+  return { medianMs: timing.medianMs, minMs: timing.minMs };
+}
+
+/** The copy reference of one workload: the median and the fastest copy of its inputs, ms. */
+export interface CopyTime {
+  medianMs: number;
+  minMs: number;
 }
 
 /** One workload measured on one system. */

@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { measure, type Repetitions, type Result } from './measure';
-import { isElementwise, type ElementwiseWorkload, type MnistWorkload, type SoftmaxWorkload, type Workload } from './workloads';
+import { isElementwise, type ElementwiseKind, type ElementwiseWorkload, type MnistWorkload, type SoftmaxWorkload, type Workload } from './workloads';
 
 export type TfjsBackend = 'cpu' | 'wasm';
 
@@ -33,7 +33,8 @@ export function benchTfjs(w: Workload, system: string, reps: Repetitions): Resul
 /** TensorFlow.js has no triplet margin loss, no box IoU loss and no CTC loss: a row of '—'. */
 function missing(w: Workload, system: string): Result {
   const loss = w.kind === 'triplet' ? 'triplet margin loss' : w.kind === 'ctc' ? 'CTC loss' : 'generalized IoU loss';
-  return { workload: w.id, system, timing: { medianMs: NaN, samplesMs: [], warmup: 0, reps: 0 }, value: null, missing: `TensorFlow.js has no ${loss}` };
+  const timing = { medianMs: NaN, minMs: NaN, samplesMs: [], warmup: 0, reps: 0 };
+  return { workload: w.id, system, timing, value: null, missing: `TensorFlow.js has no ${loss}` };
 }
 
 /** Runs `vg(x)` in a tidy scope and returns the value; the gradient is computed, then freed. */
@@ -51,21 +52,41 @@ function timeValueAndGrad(vg: (x: tf.Tensor) => { value: tf.Scalar; grad: tf.Ten
 function elementwise(w: ElementwiseWorkload, system: string, reps: Repetitions): Result {
   const x = tf.tensor1d(w.x);
   const y = tf.tensor1d(w.y);
-  // BCE as PyTorch defines it, log clamped at -100 (the clamp never binds on these inputs)
-  // smooth L1 at beta 1 is tfjs's Huber loss at delta 1 (its default reduction, no weights: the mean)
-  const loss =
-    w.kind === 'mse'
-      ? (p: tf.Tensor) => tf.mean<tf.Scalar>(tf.squaredDifference(p, y))
-      : w.kind === 'smoothL1'
-        ? (p: tf.Tensor) => tf.losses.huberLoss<tf.Tensor, tf.Scalar>(y, p, undefined, 1)
-        : (p: tf.Tensor) => {
-            const logP = tf.maximum(tf.log(p), -100);
-            const logQ = tf.maximum(tf.log(tf.sub(1, p)), -100);
-            return tf.neg(tf.mean(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), logQ)))) as tf.Scalar;
-          };
+  const loss = elementwiseLoss(w.kind, y);
   const { timing, last } = timeValueAndGrad(tf.valueAndGrad(loss), x, reps);
   tf.dispose([x, y]);
   return { workload: w.id, system, timing, value: last };
+}
+
+/**
+ * Each elementwise loss in tfjs, mean over the elements: its own op where it has one (huberLoss at
+ * delta 1 is also smooth L1 at beta 1, absoluteDifference is MAE, sigmoidCrossEntropy is BCE with
+ * logits), else from ops: BCE as PyTorch defines it (log clamped at -100, which never binds on
+ * these inputs), log cosh as Keras's d + softplus(-2d) - log 2.
+ */
+function elementwiseLoss(kind: ElementwiseKind, y: tf.Tensor): (p: tf.Tensor) => tf.Scalar {
+  switch (kind) {
+    case 'mse':
+      return (p) => tf.mean<tf.Scalar>(tf.squaredDifference(p, y));
+    case 'mae':
+      return (p) => tf.losses.absoluteDifference<tf.Tensor, tf.Scalar>(y, p);
+    case 'huber':
+    case 'smoothL1':
+      return (p) => tf.losses.huberLoss<tf.Tensor, tf.Scalar>(y, p, undefined, 1);
+    case 'logCosh':
+      return (p) => {
+        const d = tf.sub(p, y);
+        return tf.mean<tf.Scalar>(tf.sub(tf.add(d, tf.softplus(tf.mul(-2, d))), Math.LN2));
+      };
+    case 'bce':
+      return (p) => {
+        const logP = tf.maximum(tf.log(p), -100);
+        const logQ = tf.maximum(tf.log(tf.sub(1, p)), -100);
+        return tf.neg(tf.mean(tf.add(tf.mul(y, logP), tf.mul(tf.sub(1, y), logQ)))) as tf.Scalar;
+      };
+    case 'bceLogits':
+      return (p) => tf.losses.sigmoidCrossEntropy<tf.Tensor, tf.Scalar>(y, p);
+  }
 }
 
 function softmax(w: SoftmaxWorkload, system: string, reps: Repetitions): Result {

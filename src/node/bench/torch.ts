@@ -70,7 +70,7 @@ export function benchTorch(workloads: readonly Workload[], reps: (w: Workload) =
     const results = out.results.map((t): Result => ({
       workload: t.id,
       system: 'torch',
-      timing: { medianMs: t.medianMs, samplesMs: t.samplesMs, warmup: t.warmup, reps: t.reps },
+      timing: { medianMs: t.medianMs, minMs: t.minMs, samplesMs: t.samplesMs, warmup: t.warmup, reps: t.reps },
       value: t.value,
       ...(t.accuracy === undefined ? {} : { accuracy: t.accuracy }),
     }));
@@ -83,6 +83,7 @@ export function benchTorch(workloads: readonly Workload[], reps: (w: Workload) =
 interface TorchResult {
   id: string;
   medianMs: number;
+  minMs: number;
   samplesMs: number[];
   warmup: number;
   reps: number;

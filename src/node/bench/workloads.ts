@@ -6,18 +6,22 @@ import type { Repetitions } from './measure';
 export const SYSTEMS = ['losslab', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
-export type WorkloadKind = 'mse' | 'bce' | 'smoothL1' | 'softmax-ce' | 'mnist-epoch' | 'mnist-full' | 'triplet' | 'giou' | 'ctc';
+/** The elementwise losses benched, in table order: mse, mae, huber (delta 1), smoothL1Loss (beta 1), logCosh, binaryCrossEntropy, binaryCrossEntropyWithLogits. */
+export const ELEMENTWISE_KINDS = ['mse', 'mae', 'huber', 'smoothL1', 'logCosh', 'bce', 'bceLogits'] as const;
+export type ElementwiseKind = (typeof ELEMENTWISE_KINDS)[number];
+
+export type WorkloadKind = ElementwiseKind | 'softmax-ce' | 'mnist-epoch' | 'mnist-full' | 'triplet' | 'giou' | 'ctc';
 
 /** Value + gradient of an elementwise loss over `size` float32 elements. */
 export interface ElementwiseWorkload {
-  kind: 'mse' | 'bce' | 'smoothL1';
+  kind: ElementwiseKind;
   id: string;
   label: string;
   /** Elements processed per run. */
   elements: number;
-  /** MSE, smooth L1: input ~ N(0, 1); BCE: probabilities ~ U[0.001, 0.999]. */
+  /** Regression losses: input ~ N(0, 1); BCE: probabilities ~ U[0.001, 0.999]; BCE with logits: logits ~ N(0, 4). */
   x: Float32Array;
-  /** MSE, smooth L1: target ~ N(0, 1); BCE: labels 0 or 1. */
+  /** Regression losses: target ~ N(0, 1); BCE and BCE with logits: labels 0 or 1. */
   y: Float32Array;
   /** The mean loss in float64 from the same float32 inputs (compensated sum). */
   reference: number;
@@ -112,7 +116,7 @@ export interface CtcWorkload {
 export type Workload = ElementwiseWorkload | SoftmaxWorkload | MnistWorkload | TripletWorkload | BoxWorkload | CtcWorkload;
 
 export function isElementwise(w: Workload): w is ElementwiseWorkload {
-  return w.kind === 'mse' || w.kind === 'bce' || w.kind === 'smoothL1';
+  return (ELEMENTWISE_KINDS as readonly string[]).includes(w.kind);
 }
 
 export interface BenchConfig {
@@ -141,7 +145,7 @@ export function benchConfig(o: { quick: boolean; mnist: boolean; mnistFull: bool
   const mnist = !o.mnist ? null : o.quick ? { train: 128, test: 256, epochs: 2 } : { train: 60000, test: 10000, epochs: 10 };
   return {
     quick: o.quick,
-    elementwiseSizes: o.quick ? [1e4, 1e5] : [1e6, 1e7],
+    elementwiseSizes: o.quick ? [1e4, 1e5] : [1e5, 1e6, 1e7],
     softmax: o.quick ? { rows: 64, cols: 100 } : { rows: 4096, cols: 1000 },
     mnist,
     mnistFull: o.mnistFull && mnist !== null,
@@ -176,9 +180,7 @@ export function sizeLabel(n: number): string {
 /** Builds every workload's data from SEED; the same arrays go to every system. */
 export function buildWorkloads(config: BenchConfig): Workload[] {
   const out: Workload[] = [];
-  for (const n of config.elementwiseSizes) out.push(mseWorkload(n));
-  for (const n of config.elementwiseSizes) out.push(bceWorkload(n));
-  for (const n of config.elementwiseSizes) out.push(smoothL1Workload(n));
+  for (const kind of ELEMENTWISE_KINDS) for (const n of config.elementwiseSizes) out.push(elementwiseWorkload(kind, n));
   out.push(softmaxWorkload(config.softmax.rows, config.softmax.cols));
   if (config.multi) {
     out.push(tripletWorkload(config.multi.triplet.rows, config.multi.triplet.cols));
@@ -197,47 +199,36 @@ export function buildWorkloads(config: BenchConfig): Workload[] {
   return out;
 }
 
-function mseWorkload(n: number): ElementwiseWorkload {
-  const rng = new Random(SEED + n);
-  const x = new Float32Array(n);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.normal();
-  for (let i = 0; i < n; i++) y[i] = rng.normal();
-  const sum = new CompensatedSum();
-  for (let i = 0; i < n; i++) {
-    const d = x[i]! - y[i]!;
-    sum.add(d * d);
-  }
-  return { kind: 'mse', id: `mse-${sizeLabel(n)}`, label: `MSE ${sizeLabel(n)}`, elements: n, x, y, reference: sum.value() / n };
-}
+/** What each elementwise workload is: its label, its data and its float64 term (the loss of one element). */
+const ELEMENTWISE: Record<ElementwiseKind, { label: string; seed: number; data: 'regression' | 'probabilities' | 'logits'; term: (x: number, y: number) => number }> = {
+  mse: { label: 'MSE', seed: 0, data: 'regression', term: (x, y) => (x - y) ** 2 },
+  mae: { label: 'MAE', seed: 4, data: 'regression', term: (x, y) => Math.abs(x - y) },
+  huber: { label: 'Huber (delta 1)', seed: 5, data: 'regression', term: (x, y) => smooth(Math.abs(x - y)) },
+  smoothL1: { label: 'smooth L1', seed: 2, data: 'regression', term: (x, y) => smooth(Math.abs(x - y)) },
+  logCosh: { label: 'log cosh', seed: 6, data: 'regression', term: (x, y) => Math.log(Math.cosh(x - y)) },
+  bce: { label: 'BCE', seed: 1, data: 'probabilities', term: (p, y) => -(y * Math.max(Math.log(p), -100) + (1 - y) * Math.max(Math.log1p(-p), -100)) },
+  bceLogits: { label: 'BCE with logits', seed: 7, data: 'logits', term: (x, y) => Math.max(x, 0) - x * y + Math.log1p(Math.exp(-Math.abs(x))) },
+};
 
-/** Smooth L1 at beta 1 (= Huber at delta 1, which TensorFlow.js has) on N(0, 1) inputs and targets. */
-function smoothL1Workload(n: number): ElementwiseWorkload {
-  const rng = new Random(SEED + 3 * n + 2);
-  const x = new Float32Array(n);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.normal();
-  for (let i = 0; i < n; i++) y[i] = rng.normal();
-  const sum = new CompensatedSum();
-  for (let i = 0; i < n; i++) {
-    const d = Math.abs(x[i]! - y[i]!);
-    sum.add(d < 1 ? 0.5 * d * d : d - 0.5);
-  }
-  return { kind: 'smoothL1', id: `smoothL1-${sizeLabel(n)}`, label: `smooth L1 ${sizeLabel(n)}`, elements: n, x, y, reference: sum.value() / n };
-}
+/** Huber at delta 1 = smooth L1 at beta 1, of d = |x - y|. */
+const smooth = (d: number) => (d < 1 ? 0.5 * d * d : d - 0.5);
 
-function bceWorkload(n: number): ElementwiseWorkload {
-  const rng = new Random(SEED + 2 * n + 1);
+/** An elementwise workload of `n` float32 elements from SEED, its reference the compensated float64 mean of its terms. */
+function elementwiseWorkload(kind: ElementwiseKind, n: number): ElementwiseWorkload {
+  const { label, seed, data, term } = ELEMENTWISE[kind];
+  const rng = new Random(SEED + (seed + 1) * n + seed);
   const x = new Float32Array(n);
   const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) x[i] = rng.uniform(0.001, 0.999);
-  for (let i = 0; i < n; i++) y[i] = rng.uniform() < 0.5 ? 0 : 1;
-  const sum = new CompensatedSum();
-  for (let i = 0; i < n; i++) {
-    const p = x[i]!;
-    sum.add(-(y[i]! * Math.max(Math.log(p), -100) + (1 - y[i]!) * Math.max(Math.log1p(-p), -100)));
+  if (data === 'regression') {
+    for (let i = 0; i < n; i++) x[i] = rng.normal();
+    for (let i = 0; i < n; i++) y[i] = rng.normal();
+  } else {
+    for (let i = 0; i < n; i++) x[i] = data === 'logits' ? 4 * rng.normal() : rng.uniform(0.001, 0.999);
+    for (let i = 0; i < n; i++) y[i] = rng.uniform() < 0.5 ? 0 : 1;
   }
-  return { kind: 'bce', id: `bce-${sizeLabel(n)}`, label: `BCE ${sizeLabel(n)}`, elements: n, x, y, reference: sum.value() / n };
+  const sum = new CompensatedSum();
+  for (let i = 0; i < n; i++) sum.add(term(x[i]!, y[i]!));
+  return { kind, id: `${kind}-${sizeLabel(n)}`, label: `${label} ${sizeLabel(n)}`, elements: n, x, y, reference: sum.value() / n };
 }
 
 function softmaxWorkload(rows: number, cols: number): SoftmaxWorkload {

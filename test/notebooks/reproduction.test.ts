@@ -14,43 +14,44 @@ const root = path.resolve(__dirname, '../..');
 
 /**
  * The worked examples of the source documents: each must have a passing check in
- * reproduction.json, and where the source prints a number, the check's `expected` must be that
- * number (so a notebook cannot quietly move the goalposts).
+ * reproduction.json of the kind stated here, and where the source prints a number, the check's
+ * `expected` must be that number (so a notebook cannot quietly move the goalposts).
  */
-const REQUIRED_EXAMPLES: Array<{ source: string; example: string; expected?: number }> = [
+type Required = { kind: 'source' | 'reference' | 'identity'; source: string; example: string; expected?: number };
+const REQUIRED_EXAMPLES: Required[] = [
   // seed 000: half-SSE `mse`, softmax CEE, sigmoid CEE
-  { source: '000', example: 'seed 000 mse() = half the sum of squares', expected: 5.5 },
-  { source: '000', example: '-ln 0.9', expected: 0.105 },
-  { source: '000', example: 'softmax CEE, sample 1', expected: 1.2039728043259361 },
-  { source: '000', example: 'softmax CEE, sample 2', expected: 0.6931471805599453 },
-  { source: '000', example: 'softmax CEE, sample 3', expected: 0.6931471805599453 },
-  { source: '000', example: 'softmax CEE, mean', expected: 0.8634223884819422 },
-  ...[0.5108256237659907, 0.6931471805599453, 0.6931471805599453].map((expected, i) => ({ source: '000', example: `softmax CEE, better prediction, sample ${i + 1}`, expected })),
-  { source: '000', example: 'softmax CEE, better prediction, mean', expected: 0.6323733282952938 },
-  ...[0.6931471805599453, 0.35667494393873245, 0.35667494393873245, 0.2231435513142097, 0.35667494393873245, 0.10536051565782628].map((expected, i) => ({ source: '000', example: `sigmoid CEE, sample ${i + 1}`, expected })),
-  { source: '000', example: 'sigmoid CEE, mean', expected: 0.34861267989136313 },
+  { kind: 'source', source: '000', example: 'seed 000 mse() = half the sum of squares', expected: 5.5 },
+  { kind: 'source', source: '000', example: '-ln 0.9', expected: 0.105 },
+  { kind: 'source', source: '000', example: 'softmax CEE, sample 1', expected: 1.2039728043259361 },
+  { kind: 'source', source: '000', example: 'softmax CEE, sample 2', expected: 0.6931471805599453 },
+  { kind: 'source', source: '000', example: 'softmax CEE, sample 3', expected: 0.6931471805599453 },
+  { kind: 'source', source: '000', example: 'softmax CEE, mean', expected: 0.8634223884819422 },
+  ...[0.5108256237659907, 0.6931471805599453, 0.6931471805599453].map((expected, i) => ({ kind: 'source' as const, source: '000', example: `softmax CEE, better prediction, sample ${i + 1}`, expected })),
+  { kind: 'source', source: '000', example: 'softmax CEE, better prediction, mean', expected: 0.6323733282952938 },
+  ...[0.6931471805599453, 0.35667494393873245, 0.35667494393873245, 0.2231435513142097, 0.35667494393873245, 0.10536051565782628].map((expected, i) => ({ kind: 'source' as const, source: '000', example: `sigmoid CEE, sample ${i + 1}`, expected })),
+  { kind: 'source', source: '000', example: 'sigmoid CEE, mean', expected: 0.34861267989136313 },
   // seed 001: numpy implementations against the package
-  { source: '001', example: 'seed 001 mse() equals losslab mse' },
-  ...['binary_crossentropy() equals losslab binaryCrossEntropy', 'categorical_crossentropy() equals losslab categoricalCrossEntropy', 'hinge() equals losslab hinge', 'kld() equals losslab klDivergence', 'dice_loss() equals losslab diceLoss'].map((what) => ({ source: '001', example: `seed 001 ${what}` })),
+  { kind: 'reference', source: 'seed 001 code, ported', example: 'seed 001 mse() equals losslab mse' },
+  ...['binary_crossentropy() equals losslab binaryCrossEntropy', 'categorical_crossentropy() equals losslab categoricalCrossEntropy', 'hinge() equals losslab hinge', 'kld() equals losslab klDivergence', 'dice_loss() equals losslab diceLoss'].map((what) => ({ kind: 'reference' as const, source: 'seed 001 code, ported', example: `seed 001 ${what}` })),
   // seed 002: height/weight regression, log_softmax + gather, MNIST
-  { source: '002', example: 'linear regression: MSE after 10000 Adam epochs', expected: 1.8618 },
-  { source: '002', example: 'linear regression: least-squares optimum MSE', expected: 1.8618 },
-  { source: '002', example: 'seed 002 cross_entropy_loss (log_softmax + gather) equals crossEntropy' },
-  { source: '002', example: 'MNIST linear classifier test accuracy (%)', expected: 91.8 },
+  { kind: 'source', source: '002', example: 'linear regression: MSE after 10000 Adam epochs', expected: 1.8618 },
+  { kind: 'source', source: '002', example: 'linear regression: least-squares optimum MSE', expected: 1.8618 },
+  { kind: 'identity', source: 'identity', example: 'seed 002 cross_entropy_loss (log_softmax + gather) equals crossEntropy' },
+  { kind: 'source', source: '002', example: 'MNIST linear classifier test accuracy (%)', expected: 91.8 },
   // seed 003: loss and gradient descent, the dice
-  { source: '003', example: 'J(w) = 0 when w fits every sample', expected: 0 },
-  { source: '003', example: 'fair die entropy', expected: 1.7918 },
-  { source: '003', example: 'fair die entropy as the cross-entropy H(p, p)', expected: 1.7918 },
-  { source: '003', example: 'cross-entropy of the fair die against the biased die', expected: 2.0343 },
-  { source: '003', example: 'cross-entropy of the fair die against the biased die, as entropy + KL', expected: 2.0343 },
-  { source: '003', example: 'cross-entropy = entropy + KL divergence' },
+  { kind: 'source', source: '003', example: 'J(w) = 0 when w fits every sample', expected: 0 },
+  { kind: 'source', source: '003', example: 'fair die entropy', expected: 1.7918 },
+  { kind: 'source', source: '003', example: 'fair die entropy as the cross-entropy H(p, p)', expected: 1.7918 },
+  { kind: 'source', source: '003', example: 'cross-entropy of the fair die against the biased die', expected: 2.0343 },
+  { kind: 'source', source: '003', example: 'cross-entropy of the fair die against the biased die, as entropy + KL', expected: 2.0343 },
+  { kind: 'identity', source: 'identity', example: 'cross-entropy = entropy + KL divergence' },
   // seed 004: its PyTorch examples, on PyTorch's own random inputs (torch.manual_seed(0))
-  { source: '004', example: 'seed 004 CrossEntropyLoss example (torch.manual_seed(0)) equals crossEntropy' },
-  { source: '004', example: 'seed 004 BCELoss example (torch.manual_seed(0)) equals binaryCrossEntropy' },
-  { source: '004', example: 'focal loss at gamma 0 equals cross-entropy' },
-  { source: '004', example: 'sigmoid focal loss at gamma 0, alpha off equals binary cross-entropy with logits' },
-  { source: '004', example: 'seed 004 Keras focal_loss (typos fixed) equals sigmoidFocalLoss' },
-  { source: '004', example: 'seed 004 FocalLoss value equals losslab focalLoss' },
+  { kind: 'reference', source: 'PyTorch', example: 'seed 004 CrossEntropyLoss example (torch.manual_seed(0)) equals crossEntropy' },
+  { kind: 'reference', source: 'PyTorch', example: 'seed 004 BCELoss example (torch.manual_seed(0)) equals binaryCrossEntropy' },
+  { kind: 'identity', source: 'identity', example: 'focal loss at gamma 0 equals cross-entropy' },
+  { kind: 'identity', source: 'identity', example: 'sigmoid focal loss at gamma 0, alpha off equals binary cross-entropy with logits' },
+  { kind: 'reference', source: 'seed 004 code, ported', example: 'seed 004 Keras focal_loss (typos fixed) equals sigmoidFocalLoss' },
+  { kind: 'identity', source: 'identity', example: 'seed 004 FocalLoss value equals losslab focalLoss' },
 ];
 
 /** The .ipynb files of `dir` by name, with their bytes. */
@@ -79,9 +80,10 @@ it('reproduces every worked example, and the committed notebooks and reproductio
 
   const report = readFileSync(path.join(out, 'reproduction.json'));
   const { checks } = JSON.parse(report.toString('utf8')) as {
-    checks: Array<{ notebook: string; source: string; example: string; pass: boolean }>;
+    checks: Array<{ notebook: string; kind?: string; source: string; example: string; pass: boolean }>;
   };
   expect(checks.filter((c) => !c.pass)).toEqual([]);
+  expect(checks.filter((c) => !['source', 'reference', 'identity'].includes(c.kind ?? '')), 'every check says what it is compared with').toEqual([]);
   for (const required of REQUIRED_EXAMPLES) {
     expect(checks, `no check for ${required.source}: ${required.example}`).toContainEqual(expect.objectContaining({ ...required, pass: true }));
   }

@@ -67,7 +67,7 @@ describe.concurrent('npm run notebooks', { timeout: 240_000 }, () => {
     expect(once.toString('utf8')).not.toContain(root);
 
     const { checks } = JSON.parse(readFileSync(report, 'utf8')) as { checks: unknown[] };
-    expect(checks).toEqual([expect.objectContaining({ example: 'half SSE of [1, -2, 3]', source: '000', expected: 7, actual: 7, pass: true })]);
+    expect(checks).toEqual([expect.objectContaining({ example: 'half SSE of [1, -2, 3]', kind: 'source', source: '000', expected: 7, actual: 7, pass: true })]);
     expect(second.stdout).toContain('1/1 checks pass');
   });
 
@@ -100,7 +100,7 @@ describe.concurrent('npm run notebooks', { timeout: 240_000 }, () => {
     const { code, stderr } = await runNotebooks([file, '--report', path.join(tmp(), 'r.json')]);
     expect(code).not.toBe(0);
     expect(stderr).toContain('failing-check.ipynb: cell 2/2 failed at line 2:');
-    expect(stderr).toContain('CheckFailedError: check failed: mean of 1, 2, 3 — seed 000: source 2.5, losslab 2, |Δ| 5.0e-1 > 1e-9');
+    expect(stderr).toContain('CheckFailedError: check failed: mean of 1, 2, 3 — reference, closed form: 2.5, losslab 2, |Δ| 5.0e-1 > 1e-9');
     expect(readFileSync(file).equals(before)).toBe(true);
   });
 });

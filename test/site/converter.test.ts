@@ -187,4 +187,40 @@ describe('the reproduction page', () => {
     expect(page).toContain('**1 of 1** checks pass');
     await expect(compileMdx(page)).resolves.toBeTypeOf('string');
   });
+
+  it('groups the checks by kind, then by source document or reference', async () => {
+    const base = { expected: 1, actual: 1, tolerance: 0, pass: true, notebook: 'notebooks/01-a.ipynb' };
+    const checks = readChecks(
+      JSON.stringify([
+        { ...base, example: 'an identity', kind: 'identity', source: 'identity' },
+        { ...base, example: 'from PyTorch', kind: 'reference', source: 'PyTorch' },
+        { ...base, example: 'printed by 003', kind: 'source', source: '003' },
+        { ...base, example: 'printed by 000', kind: 'source', source: '000' },
+        { ...base, example: 'closed form {x}', kind: 'reference', source: 'closed form <$>', pass: false },
+      ]),
+      'r.json',
+    );
+    const page = reproductionPage(reproductionRows(checks, new Map()), 'reproduction.json');
+    const order = [
+      '## Numbers the sources printed',
+      '### Seed 000',
+      'printed by 000',
+      '### Seed 003',
+      '## Independent references',
+      '### PyTorch',
+      'from PyTorch',
+      'closed form {x}',
+      '## Identities',
+      'an identity',
+    ];
+    const at = order.map((s) => page.indexOf(s));
+    expect(
+      at.every((i) => i >= 0),
+      JSON.stringify(at),
+    ).toBe(true);
+    expect([...at].sort((a, b) => a - b)).toEqual(at);
+    expect(page).toContain('**1 of 2** pass');
+    expect(page).toContain('**4 of 5** checks pass');
+    await expect(compileMdx(page)).resolves.toBeTypeOf('string');
+  });
 });

@@ -8,6 +8,7 @@
 import { escapeMarkdown, fence, jsString, stripAnsi } from './escape';
 import type { Output } from './notebook';
 import { vegaLiteToSvg } from './vega';
+import { CHECK_KINDS, CHECK_MIME, type CheckKind } from '../notebook/checkRecord';
 
 export interface Asset {
   /** Path relative to the page's folder, e.g. `assets/01-mse-cell4-1.svg`. */
@@ -24,6 +25,8 @@ export interface RenderedOutputs {
 /** A check a notebook displayed with losslab's check helper. */
 export interface CheckResult {
   example: string;
+  /** `source`, `reference` or `identity` (see src/node/notebook/checkRecord.ts); absent in records older than kinds. */
+  kind?: CheckKind;
   source: string;
   expected: unknown;
   actual: unknown;
@@ -32,7 +35,6 @@ export interface CheckResult {
   notebook?: string;
 }
 
-export const CHECK_MIME = 'application/vnd.losslab.check+json';
 export const VEGALITE_MIME = 'application/vnd.vegalite.v5+json';
 
 const text = (m: unknown): string => (Array.isArray(m) ? m.join('') : String(m));
@@ -114,7 +116,17 @@ function htmlBlock(html: string): string {
 export function readCheck(raw: unknown, label: string): CheckResult {
   const c = (typeof raw === 'string' ? JSON.parse(raw) : raw) as Partial<CheckResult> | null;
   if (!c || typeof c !== 'object' || typeof c.pass !== 'boolean') throw new Error(`${label}: a losslab check needs {example, source, expected, actual, tolerance, pass}`);
-  return { example: String(c.example ?? ''), source: String(c.source ?? ''), expected: c.expected, actual: c.actual, tolerance: c.tolerance, pass: c.pass, notebook: c.notebook };
+  const kind = CHECK_KINDS.includes(c.kind as CheckKind) ? c.kind : undefined;
+  return {
+    example: String(c.example ?? ''),
+    ...(kind ? { kind } : {}),
+    source: String(c.source ?? ''),
+    expected: c.expected,
+    actual: c.actual,
+    tolerance: c.tolerance,
+    pass: c.pass,
+    notebook: c.notebook,
+  };
 }
 
 /** A number as printed by the notebook; arrays and objects as JSON. */
@@ -130,7 +142,7 @@ function checkLine(c: CheckResult): string {
   return [
     `<div className="ll-output ll-check ${c.pass ? 'll-check--pass' : 'll-check--fail'}" data-pass="${c.pass}">`,
     `<span className="ll-check__mark">${c.pass ? '✓' : '✗'}</span> <strong>${e(c.example)}</strong>`,
-    ` <span className="ll-check__source">${e(c.source)}</span>:`,
+    ` <span className="ll-check__source"${c.kind ? ` data-kind="${c.kind}"` : ''}>${e(c.kind ? `${c.kind}, ${c.kind === 'source' ? `seed ${c.source}` : c.source}` : c.source)}</span>:`,
     ` expected <code>${e(formatValue(c.expected))}</code>, reproduced <code>${e(formatValue(c.actual))}</code>${tol}`,
     `</div>`,
   ].join('');

@@ -1,14 +1,18 @@
 /**
- * reproduction.json (written by the notebook runner) -> the reproduction page: every worked
- * example of the source documents, the value the source printed, the value losslab
- * reproduced, and whether they agree within the tolerance.
+ * reproduction.json (written by the notebook runner) -> the reproduction page: every checked
+ * number of the notebooks, what it is compared with (a source's printed number, an independent
+ * reference, an identity), the value losslab computed, and whether they agree within the
+ * tolerance; grouped by kind, then by source document or reference.
  */
-import { jsString } from './escape';
+import type { CheckKind } from '../notebook/checkRecord';
+import { escapeMarkdown, jsString } from './escape';
 import { formatValue, type CheckResult } from './outputs';
 
 /** One row of the table, as the ReproductionTable component takes it. */
 export interface ReproductionRow {
   example: string;
+  /** Absent for records written before checks had kinds. */
+  kind?: CheckKind;
   source: string;
   expected: string;
   actual: string;
@@ -53,6 +57,7 @@ export function reproductionRows(checks: CheckResult[], notebookPages: Map<strin
     const href = notebookPages.get(base.replace(/\.ipynb$/, ''));
     return {
       example: String(c.example ?? ''),
+      ...(c.kind ? { kind: c.kind } : {}),
       source: String(c.source ?? ''),
       expected: formatValue(c.expected),
       actual: formatValue(c.actual),
@@ -64,24 +69,61 @@ export function reproductionRows(checks: CheckResult[], notebookPages: Map<strin
   });
 }
 
+/** The page's sections, in reading order: what each kind of check compares with. */
+const SECTIONS: Array<{ kind: CheckKind | undefined; title: string; text: string }> = [
+  {
+    kind: 'source',
+    title: 'Numbers the sources printed',
+    text: 'Each of these compares losslab with a number a source document printed, grouped by document. Where a source is itself wrong, the check pins what the source really computes and the [errata](../errata.md) give the correct value.',
+  },
+  {
+    kind: 'reference',
+    title: 'Independent references',
+    text: "Each of these compares losslab with an independent computation on the same input: PyTorch (committed fixtures generated with Debian's python3-torch), a closed form, or a brute-force enumeration.",
+  },
+  {
+    kind: 'identity',
+    title: 'Identities',
+    text: 'Each of these checks a mathematical identity between two losslab computations (cross-entropy = entropy + KL, focal loss at γ = 0 = cross-entropy ...): it catches an inconsistency, not an error both sides share.',
+  },
+  { kind: undefined, title: 'Checks without a kind', text: 'Records written before checks had kinds; re-run `npm run notebooks`.' },
+];
+
+/** A group's heading: the document for source checks, the reference's name otherwise. */
+function groupTitle(kind: CheckKind | undefined, source: string): string {
+  return kind === 'source' ? `Seed ${source}` : source;
+}
+
 export function reproductionPage(rows: ReproductionRow[], file: string): string {
   const passed = rows.filter((r) => r.pass).length;
+  const table = (list: ReproductionRow[]) =>
+    `<ReproductionTable rows={${JSON.stringify(list)
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029')}} />`;
+  const sections: string[] = [];
+  for (const section of SECTIONS) {
+    const inSection = rows.filter((r) => r.kind === section.kind);
+    if (!inSection.length) continue;
+    const ok = inSection.filter((r) => r.pass).length;
+    sections.push(`## ${section.title}`, `${section.text} **${ok} of ${inSection.length}** pass.`);
+    const groups = [...new Set(inSection.map((r) => r.source))].sort();
+    for (const g of groups) sections.push(`### ${escapeMarkdown(groupTitle(section.kind, g))}`, table(inSection.filter((r) => r.source === g)));
+  }
+  if (!rows.length) sections.push(table([]));
   return (
     [
       [
         '---',
         'title: Reproduction',
         'slug: /reproduction',
-        'description: "Every worked example of the source documents, reproduced by the notebooks."',
+        'description: "Every checked number of the notebooks: the sources\' worked examples, independent references and identities."',
         'custom_edit_url: null',
         '---',
       ].join('\n'),
       "import ReproductionTable from '@site/src/site/components/ReproductionTable';",
       '# Reproduction',
-      `Every worked example in the source documents is recomputed with losslab in the notebooks; each check compares the value the source printed with the value losslab reproduces, within the stated tolerance. **${passed} of ${rows.length}** checks pass. Where a source is itself wrong, the check pins what the source's code really computes and the [errata](../errata.md) give the correct formula.`,
-      `<ReproductionTable rows={${JSON.stringify(rows)
-        .replace(/\u2028/g, '\\u2028')
-        .replace(/\u2029/g, '\\u2029')}} />`,
+      `Every worked example in the source documents is recomputed with losslab in the notebooks, and every other number a notebook claims is checked too. Each check says what it is compared with: a number a **source** printed, an independent **reference** (PyTorch on the same input, a closed form, an enumeration), or an **identity** between two losslab computations. **${passed} of ${rows.length}** checks pass.`,
+      ...sections,
       `<p className="ll-source-note">Generated from <code>{${jsString(file)}}</code>, written by <code>npm run notebooks</code>.</p>`,
     ].join('\n\n') + '\n'
   );

@@ -191,6 +191,7 @@ function writeReport(file: string, checks: CollectedCheck[], ran: string[], fres
       notebook: c.notebook,
       cell: c.cell,
       example: c.example,
+      kind: c.kind,
       source: c.source,
       expected: c.expected,
       actual: c.actual,

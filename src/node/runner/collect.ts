@@ -2,7 +2,7 @@
  * Collects check records (`application/vnd.losslab.check+json` display data written by
  * `check()`) from an executed notebook, whichever client executed it (our runner, nbconvert).
  */
-import { CHECK_MIME, type CheckRecord } from '../notebook/check';
+import { CHECK_MIME, type CheckRecord } from '../notebook/checkRecord';
 import type { Notebook } from './normalize';
 
 export interface CollectedCheck extends CheckRecord {
@@ -26,6 +26,7 @@ export function collectChecks(nb: Notebook, notebook: string): CollectedCheck[] 
         notebook,
         cell,
         example: r.example,
+        kind: r.kind,
         source: r.source,
         expected: r.expected,
         actual: r.actual ?? NaN,

@@ -7,6 +7,8 @@ const Link = DocusaurusLink as unknown as (props: LinkProps) => JSX.Element;
 
 export interface ReproductionRow {
   example: string;
+  /** `source`, `reference` or `identity`; absent in records older than kinds. */
+  kind?: 'source' | 'reference' | 'identity';
   source: string;
   expected: string;
   actual: string;
@@ -16,7 +18,12 @@ export interface ReproductionRow {
   href?: string;
 }
 
-/** The checks of reproduction.json: source value beside reproduced value, pass or fail. */
+/** What a row is compared with, as a reader says it: `seed 000`, `PyTorch`, `identity`. */
+function against(r: ReproductionRow): string {
+  return r.kind === 'source' ? `seed ${r.source}` : r.source;
+}
+
+/** Checks of reproduction.json: the independent value beside losslab's, pass or fail. */
 export default function ReproductionTable({ rows }: { rows: ReproductionRow[] }): JSX.Element {
   if (!rows.length)
     return (
@@ -29,20 +36,20 @@ export default function ReproductionTable({ rows }: { rows: ReproductionRow[] })
       <thead>
         <tr>
           <th>example</th>
-          <th>source document</th>
-          <th>source value</th>
-          <th>reproduced value</th>
+          <th>compared with</th>
+          <th>expected</th>
+          <th>losslab</th>
           <th>pass</th>
         </tr>
       </thead>
       <tbody>
         {rows.map((r, k) => (
-          <tr key={k} data-testid="reproduction-row" data-pass={String(r.pass)} className={r.pass ? styles.pass : styles.fail}>
+          <tr key={k} data-testid="reproduction-row" data-kind={r.kind ?? ''} data-pass={String(r.pass)} className={r.pass ? styles.pass : styles.fail}>
             <td>
               {r.example}
               {r.notebook && <div className={styles.notebook}>{r.href ? <Link to={r.href}>{r.notebook}</Link> : r.notebook}</div>}
             </td>
-            <td>{r.source}</td>
+            <td>{against(r)}</td>
             <td>
               <code>{r.expected}</code>
             </td>

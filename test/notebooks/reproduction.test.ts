@@ -34,10 +34,12 @@ const REQUIRED_EXAMPLES: Required[] = [
   { kind: 'reference', source: 'seed 001 code, ported', example: "seed 001 mse() on seed 000's arrays equals losslab mse" },
   { kind: 'reference', source: 'PyTorch', example: "F.mse_loss on seed 000's arrays equals losslab mse" },
   ...['binary_crossentropy() equals losslab binaryCrossEntropy', 'categorical_crossentropy() equals losslab categoricalCrossEntropy', 'hinge() equals losslab hinge', 'kld() equals losslab klDivergence', 'dice_loss() equals losslab diceLoss'].map((what) => ({ kind: 'reference' as const, source: 'seed 001 code, ported', example: `seed 001 ${what}` })),
+  ...['binary_crossentropy input: PyTorch F.binary_cross_entropy equals binaryCrossEntropy', 'categorical_crossentropy input: PyTorch F.nll_loss of log p equals categoricalCrossEntropy', "kld input: PyTorch F.kl_div(log q, p, 'batchmean') equals klDivergence"].map((what) => ({ kind: 'reference' as const, source: 'PyTorch', example: `seed 001 ${what}` })),
   // seed 002: height/weight regression, log_softmax + gather, MNIST
   { kind: 'source', source: '002', example: 'linear regression: MSE after 10000 Adam epochs', expected: 1.8618 },
   { kind: 'source', source: '002', example: 'linear regression: least-squares optimum MSE', expected: 1.8618 },
-  { kind: 'identity', source: 'identity', example: 'seed 002 cross_entropy_loss (log_softmax + gather) equals crossEntropy' },
+  { kind: 'reference', source: 'seed 002 code, ported', example: 'seed 002 cross_entropy_loss (log_softmax + gather) equals crossEntropy' },
+  { kind: 'reference', source: 'PyTorch', example: 'seed 002 example logits: PyTorch F.cross_entropy equals crossEntropy' },
   { kind: 'source', source: '002', example: 'MNIST linear classifier test accuracy (%)', expected: 91.8 },
   // seed 003: loss and gradient descent, the dice
   { kind: 'source', source: '003', example: 'J(w) = 0 when w fits every sample', expected: 0 },
@@ -52,7 +54,9 @@ const REQUIRED_EXAMPLES: Required[] = [
   { kind: 'identity', source: 'identity', example: 'focal loss at gamma 0 equals cross-entropy' },
   { kind: 'identity', source: 'identity', example: 'sigmoid focal loss at gamma 0, alpha off equals binary cross-entropy with logits' },
   { kind: 'reference', source: 'seed 004 code, ported', example: 'seed 004 Keras focal_loss (typos fixed) equals sigmoidFocalLoss' },
-  { kind: 'identity', source: 'identity', example: 'seed 004 FocalLoss value equals losslab focalLoss' },
+  { kind: 'reference', source: 'seed 004 code, ported', example: 'seed 004 FocalLoss value equals losslab focalLoss' },
+  { kind: 'reference', source: 'PyTorch', example: 'seed 004 FocalLoss class run in PyTorch equals losslab focalLoss' },
+  { kind: 'reference', source: 'PyTorch', example: 'seed 004 Keras focal_loss input: torchvision sigmoid_focal_loss equals sigmoidFocalLoss' },
 ];
 
 /** The .ipynb files of `dir` by name, with their bytes. */

@@ -34,6 +34,8 @@ export interface Cell {
   cell_type: 'markdown' | 'code' | 'raw';
   source: Multiline;
   outputs?: Output[];
+  /** Jupyter's cell metadata; `tags` marks e.g. an erratum cell (see errata.ts). */
+  metadata?: { tags?: string[] };
 }
 
 export interface Notebook {

@@ -43,6 +43,7 @@ const REQUIRED_EXAMPLES: Required[] = [
   { kind: 'source', source: '002', example: 'MNIST linear classifier test accuracy (%)', expected: 91.8 },
   // seed 003: loss and gradient descent, the dice
   { kind: 'source', source: '003', example: 'J(w) = 0 when w fits every sample', expected: 0 },
+  { kind: 'reference', source: 'seed 003 formula, ported', example: 'seed 003 mini-batch J(U1, U2) of a two-layer network equals 2 · mse' },
   { kind: 'source', source: '003', example: 'fair die entropy', expected: 1.7918 },
   { kind: 'source', source: '003', example: 'fair die entropy as the cross-entropy H(p, p)', expected: 1.7918 },
   { kind: 'source', source: '003', example: 'cross-entropy of the fair die against the biased die', expected: 2.0343 },

@@ -22,6 +22,9 @@ const config: Config = {
   baseUrl: '/',
   trailingSlash: false,
 
+  // docs:prepare writes the live notebook pages' worker and data here, served at /live/
+  staticDirectories: ['static', 'docs/generated/live-static'],
+
   onBrokenLinks: 'throw',
   onBrokenAnchors: 'throw',
   markdown: {

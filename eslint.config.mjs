@@ -56,4 +56,20 @@ export default defineConfig(
       'no-restricted-imports': ['error', { patterns: [{ group: ['**/tools/**', '**/test/**'], message: 'src/ never imports from tools/ or test/.' }] }],
     },
   },
+  {
+    // The site runs in browsers: of src/node it imports only the pure notebook modules that the
+    // live notebook pages (src/site/live) share with the Node helpers.
+    files: ['src/site/**/*.{ts,tsx}'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['**/tools/**', '**/test/**'], message: 'src/ never imports from tools/ or test/.' },
+            { regex: '/node/(?!notebook/(checkRecord|charts)$)', message: 'src/site imports from src/node only src/node/notebook/checkRecord and charts (pure, browser-safe).' },
+          ],
+        },
+      ],
+    },
+  },
 );

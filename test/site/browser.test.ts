@@ -6,7 +6,7 @@
  * Outside CI it skips when Chromium is absent; with CI=true it must run.
  */
 import { execSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
@@ -49,6 +49,8 @@ describe.runIf(runs)('the built documentation site', () => {
   let context: BrowserContext;
   let profile: string;
   const consoleErrors: string[] = [];
+  /** Requests that leave the site's own origin (the live pages must load nothing from elsewhere). */
+  const foreignRequests: string[] = [];
 
   beforeAll(async () => {
     if (!process.env.LOSSLAB_SKIP_BUILD) execSync('npm run docs:build', { cwd: root, stdio: 'inherit', env: process.env });
@@ -78,6 +80,10 @@ describe.runIf(runs)('the built documentation site', () => {
       if (m.type() === 'error') consoleErrors.push(`${path}: ${m.text()}`);
     });
     page.on('pageerror', (e) => consoleErrors.push(`${path}: ${e.message}`));
+    page.on('request', (r) => {
+      const url = r.url();
+      if (!/^(data|blob):/.test(url) && new URL(url).origin !== new URL(base).origin) foreignRequests.push(`${path}: ${url}`);
+    });
     await page.goto(base + path.replace(/^\//, ''), { waitUntil: 'networkidle' });
     await page.waitForSelector('html[data-has-hydrated="true"]');
     return page;
@@ -220,10 +226,146 @@ describe.runIf(runs)('the built documentation site', () => {
     await page.close();
   });
 
+  /** The notebook's code cells: their number on the page (1-based, as the page names them) and source. */
+  function codeCells(file: string): { n: number; source: string; outputs: NonNullable<NotebookJson['cells'][number]['outputs']> }[] {
+    const nb = JSON.parse(readFileSync(join(notebooksDir, file), 'utf8')) as NotebookJson;
+    return nb.cells
+      .map((c, k) => ({ c, n: k + 1 }))
+      .filter(({ c }) => c.cell_type === 'code' && (Array.isArray(c.source) ? c.source.join('') : c.source).trim())
+      .map(({ c, n }) => ({ n, source: Array.isArray(c.source) ? c.source.join('') : c.source, outputs: c.outputs ?? [] }));
+  }
+
+  const notebookFile = (prefix: string) => notebooks.find((f) => f.startsWith(prefix))!;
+
+  /** Opens cell n's editor, replaces its code as a reader would (select all, type), and runs it. */
+  async function editAndRun(page: Page, n: number, code: string): Promise<void> {
+    const cell = page.locator(`[data-testid="live-cell"][data-cell="${n}"]`);
+    await cell.getByTestId('live-edit').click();
+    const editor = cell.locator('.cm-content');
+    await editor.waitFor({ timeout: 30_000 });
+    await editor.click();
+    await page.keyboard.press('Control+A');
+    await page.keyboard.insertText(code);
+    await cell.getByTestId('live-run').click();
+  }
+
+  const status = (page: Page, n: number) => page.locator(`[data-testid="live-cell"][data-cell="${n}"]`).getAttribute('data-status');
+
+  it("runs an edited cell of notebook 02 in the browser and shows the package's value for the edited input", { timeout: 120_000 }, async () => {
+    const file = notebookFile('02-');
+    const cell = codeCells(file).find((c) => /const y = \[1, 3, 5, 6, 7\]/.test(c.source) && /seed000Mse\(y, y_i\)\s*$/.test(c.source))!;
+    expect(cell, 'the seed 000 mse cell of notebook 02').toBeDefined();
+    const page = await open(`/docs/notebooks/${file.replace(/\.ipynb$/, '')}`);
+    const edited = [4, 0.5, 5, -2, 7];
+    await editAndRun(page, cell.n, cell.source.replace('const y = [1, 3, 5, 6, 7]', `const y = [${edited.join(', ')}]`));
+    await expect.poll(() => status(page, cell.n), { timeout: 60_000 }).toBe('done');
+    const shown = await page.locator(`[data-testid="cell-output"][data-cell="${cell.n}"][data-live="true"]`).innerText();
+    const yI = [3, 2, 7, 5, 8];
+    const expected = losslab.sse(yI, edited, { half: true });
+    expect(expected).not.toBe(5.5);
+    expect(Number(shown.trim())).toBeCloseTo(expected, 12);
+    await page.screenshot({ path: join(artifacts, 'live-notebook-02.png') });
+    await page.close();
+  });
+
+  it('runs all of notebook 05 in the browser: every check passes, every plot renders', { timeout: 300_000 }, async () => {
+    const file = notebookFile('05-');
+    const cells = codeCells(file);
+    const storedChecks = cells.flatMap((c) => c.outputs).filter((o) => o.data && 'application/vnd.losslab.check+json' in o.data).length;
+    const storedPlots = cells.flatMap((c) => c.outputs).filter((o) => o.data && 'application/vnd.vegalite.v5+json' in o.data).length;
+    const page = await open(`/docs/notebooks/${file.replace(/\.ipynb$/, '')}`);
+    const started = Date.now();
+    await page.getByTestId('live-run-all').click();
+    const last = cells[cells.length - 1]!.n;
+    await expect.poll(() => status(page, last), { timeout: 240_000 }).toMatch(/done|error/);
+    console.log(`notebook 05, Run all: ${cells.length} cells in ${Date.now() - started} ms`);
+    const statuses = await page.locator('[data-testid="live-cell"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-cell')}:${e.getAttribute('data-status')}`));
+    expect(
+      statuses.filter((s) => !s.endsWith(':done')),
+      'cells that did not run cleanly',
+    ).toEqual([]);
+    const checks = page.locator('.ll-check[data-live="true"]');
+    expect(await checks.count()).toBe(storedChecks);
+    expect(await page.locator('.ll-check[data-live="true"][data-pass="true"]').count()).toBe(storedChecks);
+    const plots = page.getByTestId('live-plot');
+    expect(await plots.count()).toBe(storedPlots);
+    await expect.poll(() => page.locator('[data-testid="live-plot"]:has(svg, canvas)').count(), { timeout: 60_000 }).toBe(storedPlots);
+    await page.screenshot({ path: join(artifacts, 'live-notebook-05.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows the message and the line of a cell that throws, and Stop ends an endless loop without freezing the page', { timeout: 180_000 }, async () => {
+    const file = notebookFile('02-');
+    const [first, second] = codeCells(file).slice(1);
+    const page = await open(`/docs/notebooks/${file.replace(/\.ipynb$/, '')}`);
+    await editAndRun(page, first!.n, "const fine = 1;\nconsole.log('before', fine);\nthrow new RangeError('thrown by the test');");
+    await expect.poll(() => status(page, first!.n), { timeout: 60_000 }).toBe('error');
+    const error = await page.locator(`[data-testid="cell-output"][data-cell="${first!.n}"] [data-testid="live-error"]`).innerText();
+    expect(error).toContain('RangeError: thrown by the test');
+    expect(error).toContain(`at cell ${first!.n}, line 3`);
+
+    await editAndRun(page, second!.n, 'let spins = 0;\nwhile (true) spins++;');
+    await expect.poll(() => status(page, second!.n), { timeout: 30_000 }).toBe('running');
+    // the page stays responsive while the worker spins
+    const t0 = Date.now();
+    expect(await page.evaluate(() => document.querySelectorAll('[data-testid="live-cell"]').length)).toBeGreaterThan(1);
+    expect(Date.now() - t0).toBeLessThan(5_000);
+    await page.getByTestId('live-stop').click();
+    await expect.poll(() => status(page, second!.n), { timeout: 10_000 }).toBe('stopped');
+    // the next run starts a fresh worker and says that the scope was reset
+    await page.locator(`[data-testid="live-cell"][data-cell="${first!.n}"]`).getByTestId('live-run').click();
+    await expect.poll(() => status(page, first!.n), { timeout: 60_000 }).toBe('error');
+    expect(await page.locator(`[data-testid="cell-output"][data-cell="${first!.n}"] [data-testid="live-note"]`).innerText()).toContain('empty scope');
+    // Reset brings the stored source and outputs back
+    await page.getByTestId('live-reset').click();
+    expect(await page.locator(`[data-testid="cell-output"][data-cell="${first!.n}"]`).getAttribute('data-live')).toBe('false');
+    expect(await page.locator(`[data-testid="live-cell"][data-cell="${first!.n}"]`).innerText()).toContain(first!.source.split('\n')[0]!.trim());
+    await page.close();
+  });
+
+  it('measures what a live notebook page loads, before and after its first Run, and the time to the first output', { timeout: 120_000 }, async () => {
+    const file = notebookFile('02-');
+    const cell = codeCells(file).find((c) => /seed000Mse\(y, y_i\)\s*$/.test(c.source))!;
+    const page = await context.newPage();
+    const js: { url: string; bytes: number; phase: string }[] = [];
+    let phase = 'load';
+    page.on('response', (r) => {
+      const url = r.url();
+      if (!/\.js(\?|$)/.test(url)) return;
+      const current = phase;
+      void r.body().then(
+        (b) => js.push({ url, bytes: b.length, phase: current }),
+        () => undefined,
+      );
+    });
+    await page.goto(`${base}docs/notebooks/${file.replace(/\.ipynb$/, '')}`, { waitUntil: 'networkidle' });
+    await page.waitForSelector('html[data-has-hydrated="true"]');
+    phase = 'run';
+    const started = Date.now();
+    await page.locator(`[data-testid="live-cell"][data-cell="${cell.n}"]`).getByTestId('live-run').click();
+    await page.locator(`[data-testid="cell-output"][data-cell="${cell.n}"][data-live="true"] .ll-stdout`).waitFor({ timeout: 60_000 });
+    const firstOutput = Date.now() - started;
+    await page.waitForLoadState('networkidle');
+    phase = 'edit';
+    await page.locator(`[data-testid="live-cell"][data-cell="${cell.n}"]`).getByTestId('live-edit').click();
+    await page.locator('.cm-content').waitFor({ timeout: 30_000 });
+    await page.waitForLoadState('networkidle');
+    await new Promise((r) => setTimeout(r, 500));
+    const sum = (ph: string) => js.filter((j) => j.phase === ph).reduce((s, j) => s + j.bytes, 0);
+    const report = { page: file, jsOnLoadBytes: sum('load'), jsOnFirstRunBytes: sum('run'), jsOnFirstEditBytes: sum('edit'), firstRunToFirstOutputMs: firstOutput, files: js };
+    writeFileSync(join(artifacts, 'live-measurements.json'), JSON.stringify(report, null, 2));
+    console.log(
+      `live page ${file}: JS on load ${report.jsOnLoadBytes} B, first Run +${report.jsOnFirstRunBytes} B, first Edit +${report.jsOnFirstEditBytes} B, first Run -> first output ${firstOutput} ms`,
+    );
+    expect(report.jsOnFirstRunBytes, 'the worker loads on the first Run').toBeGreaterThan(0);
+    await page.close();
+  });
+
   it('logs no console error on any page of the site', { timeout: 300_000 }, async () => {
     const pages = htmlPages(join(root, 'build')).filter((p) => p !== '/404');
     for (const path of pages) await (await open(path)).close();
     expect(consoleErrors).toEqual([]);
+    expect(foreignRequests, 'requests outside the site').toEqual([]);
   });
 });
 

@@ -62,7 +62,19 @@ export interface ConvertOptions {
   slug: string;
   /** Sidebar order. */
   position?: number;
+  /** Make the page live (src/site/live): Run / Edit per code cell, Run all / Stop / Reset. */
+  live?: LiveOptions;
 }
+
+export interface LiveOptions {
+  /** Repository paths of the data files the cells read, shipped with the site. */
+  files: string[];
+  /** The digits of the MNIST subset shipped with the site, when the notebook imports its loader. */
+  mnist?: { train: number; test: number };
+}
+
+/** Where the generated pages import the live components from. */
+export const LIVE_COMPONENTS = '@site/src/site/live/components';
 
 export function joinSource(s: Multiline): string {
   return Array.isArray(s) ? s.join('') : s;
@@ -111,6 +123,9 @@ export async function convertNotebook(nb: Notebook, opts: ConvertOptions): Promi
   const assets: Asset[] = [];
   const cells: ConvertedNotebook['cells'] = [];
   let plots = 0;
+  const live = opts.live;
+  const id = jsString(opts.slug);
+  let barPlaced = false;
   for (let k = 0; k < nb.cells.length; k++) {
     const cell = nb.cells[k]!;
     const src = joinSource(cell.source);
@@ -118,9 +133,16 @@ export async function convertNotebook(nb: Notebook, opts: ConvertOptions): Promi
     try {
       if (cell.cell_type === 'markdown') parts.push(rewriteNotebookLinks(escapeMarkdown(src)));
       if (cell.cell_type === 'code') {
-        if (src.trim()) parts.push(fence(src, 'ts'));
         const rendered = await renderOutputs(cell.outputs ?? [], { slug: opts.slug, cell: k + 1 });
-        parts.push(...rendered.blocks);
+        if (live && src.trim()) {
+          if (!barPlaced) parts.push(liveBar(id, live));
+          barPlaced = true;
+          parts.push(`<LiveCell notebook={${id}} cell={${k + 1}} source={${jsString(src)}}>\n\n${fence(src, 'ts')}\n\n</LiveCell>`);
+          parts.push(`<LiveOutput notebook={${id}} cell={${k + 1}}>\n\n${rendered.blocks.filter((b) => b.trim()).join('\n\n')}\n\n</LiveOutput>`);
+        } else {
+          if (src.trim()) parts.push(fence(src, 'ts'));
+          parts.push(...rendered.blocks);
+        }
         assets.push(...rendered.assets);
         plots += rendered.plots;
       }
@@ -143,8 +165,14 @@ export async function convertNotebook(nb: Notebook, opts: ConvertOptions): Promi
   const hasH1 = cells.length > 0 && cells[0]!.type === 'markdown' && /^#\s/m.test(cells[0]!.mdx);
   const heading = hasH1 ? [] : [`# ${escapeMarkdown(title)}`];
   const footer = `<p className="ll-source-note">Rendered from <code>{${jsString(opts.name)}}</code>, executed with its outputs. The notebooks import the package from the repository as <code>./src/index</code>; in your own code that is <code>'losslab'</code>.</p>`;
-  const mdx = [front, notice, ...heading, ...cells.map((c) => c.mdx), footer].join('\n\n') + '\n';
+  const imports = live ? [`import { LiveCell, LiveOutput, LiveNotebookBar } from ${jsString(LIVE_COMPONENTS)};`] : [];
+  const mdx = [front, ...imports, notice, ...heading, ...cells.map((c) => c.mdx), footer].join('\n\n') + '\n';
   return { mdx, title, assets, cells, plots };
+}
+
+function liveBar(id: string, live: LiveOptions): string {
+  const mnist = live.mnist ? ` mnist={{ train: ${live.mnist.train}, test: ${live.mnist.test} }}` : '';
+  return `<LiveNotebookBar notebook={${id}} files={${JSON.stringify(live.files)}}${mnist} />`;
 }
 
 /** The first markdown heading of the notebook, without its `#`s. */

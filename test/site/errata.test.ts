@@ -1,8 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { collectErrata, errataPage, SEED_TITLES, type ErrataNotebook } from '../../src/node/mdx/errata';
-import { NotebookError, parseNotebook, type Cell } from '../../src/node/mdx/notebook';
+import { firstHeading, NotebookError, parseNotebook, type Cell } from '../../src/node/mdx/notebook';
 import { compileMdx } from '../../src/node/mdx/validate';
 
 const fixture = 'test/fixtures/notebooks/errata.ipynb';
@@ -77,5 +77,21 @@ describe('the errata page', () => {
     expect(mdx).toContain('\\{braces\\} \\< that');
     expect(mdx).toContain('**3 errata** from 1 notebook.');
     await expect(compileMdx(mdx)).resolves.toContain('katex-display');
+  });
+});
+
+describe("the repository's notebooks", () => {
+  it('hold only well-formed erratum cells, and their errata page compiles', async () => {
+    const dir = join(__dirname, '..', '..', 'notebooks');
+    const notebooks = readdirSync(dir)
+      .filter((f) => /^\d+-.+\.ipynb$/.test(f)) // the pages docs:prepare makes
+      .sort()
+      .map((f): ErrataNotebook => {
+        const nb = parseNotebook(readFileSync(join(dir, f), 'utf8'), `notebooks/${f}`);
+        return { name: `notebooks/${f}`, title: firstHeading(nb) ?? f, href: `/docs/notebooks/${f.replace(/\.ipynb$/, '')}`, nb };
+      });
+    const errata = collectErrata(notebooks);
+    expect(errata.length).toBeGreaterThan(0);
+    await expect(compileMdx(errataPage(errata))).resolves.toBeTypeOf('string');
   });
 });

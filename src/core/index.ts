@@ -59,6 +59,7 @@ export { softmax } from './math/softmax';
 export { logSoftmax } from './math/logSoftmax';
 export { sigmoid } from './math/sigmoid';
 export { logSumExp } from './math/logSumExp';
+export { kernelArrays } from './math/kernelArrays';
 
 export * from './training/index';
 export { parseIdx, type IdxArray, type IdxOptions, type IdxType } from './data/idx';

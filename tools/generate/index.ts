@@ -4,6 +4,7 @@
  * differs from its generator's output.
  */
 import { tablesModule } from './tables/generateElementaryTables';
+import { elementwiseModule } from './wasm/elementwiseKernelsSource';
 import { embeddedModuleSource } from './wasm/embeddedModule';
 import { gemmModule } from './wasm/gemmKernelsSource';
 import { kernelsModule } from './wasm/lossKernelsSource';
@@ -25,6 +26,16 @@ export const generatedFiles: readonly GeneratedFile[] = [
         constant: 'KERNELS_WASM_BASE64',
         what: 'The WebAssembly SIMD kernels',
         source: 'tools/generate/wasm/lossKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmElementwiseBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: elementwiseModule(),
+        constant: 'ELEMENTWISE_WASM_BASE64',
+        what: 'The WebAssembly SIMD elementwise loss kernels',
+        source: 'tools/generate/wasm/elementwiseKernelsSource.ts',
       }),
   },
   {

@@ -112,9 +112,10 @@ const atLeastNormal = (a: number) => (a < MIN_NORMAL ? MIN_NORMAL : a);
 const floorLog = (h: number) => (h < LOG_FLOOR ? LOG_FLOOR : h);
 
 /**
- * The WebAssembly SIMD kernel bceF32 (two f64 lanes, the kernel's loop operation for operation,
- * the same bits) for the blocks it takes: all-float32 arguments, no weight, no smoothing, no
- * per-item values, hard targets, even length (it gives up, returning 1, on a soft target or a bad value). Other
+ * The WebAssembly SIMD kernel bceF32 (four f64x2 accumulators: the loop's eight lanes, its
+ * operations in order, the same bits) for the blocks it takes: all-float32 arguments, no weight,
+ * no smoothing, no per-item values, hard targets, a length that is a multiple of 8 (it gives up,
+ * returning 1, on a soft target or a bad value). Other
  * blocks run the loop, and so does everything where WebAssembly SIMD is missing.
  */
 function wasmBlocks(c: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
@@ -140,13 +141,11 @@ function wasmBlock(k: WasmKernels, x: Float32Array, y: Float32Array, out: Float3
   const aw = new Float64Array(buffer, accAt, 2);
   return (from, to) => {
     const m = to - from;
-    if (m & 1) return undefined;
+    if (m & 7) return undefined;
     pw.set(x.subarray(from, to));
     yw.set(y.subarray(from, to));
-    aw[0] = 0;
-    aw[1] = 0;
     if (k.bceF32(pAt, yAt, oAt, m >> 1, s, accAt) !== 0) return undefined;
     if (out) out.set(m === BLOCK ? ow : ow.subarray(0, m), from);
-    return aw[0] + aw[1];
+    return aw[0]! + aw[1]!;
   };
 }

@@ -3,7 +3,9 @@ import type { OptionSpec, Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { checkFinite } from '../tensor/flatten';
 import type { FloatArray, Reduction, Values } from '../tensor/types';
+import type { ElementwiseKernelName } from '../math/wasmElementwise';
 import { defineLoss } from './defineLoss';
+import { elementwiseWasmBlocks } from './elementwiseWasm';
 import { readPair } from './pair';
 
 /**
@@ -24,11 +26,17 @@ export interface Pointwise {
 /** A Pointwise pair with the loops made for it (see loopFor). */
 export interface Kernel extends Pointwise {
   readonly loops: (SumLoop | undefined)[];
+  /** Its WebAssembly SIMD block (math/wasmElementwise.ts), the same bits as the loop, or null. */
+  readonly wasm: ElementwiseKernelName | null;
 }
 
-/** Makes the kernel of a Pointwise pair; one per loss, at module level. */
-export function kernel(p: Pointwise): Kernel {
-  return { term: p.term, slope: p.slope, loops: [] };
+/**
+ * Makes the kernel of a Pointwise pair; one per loss, at module level. `wasm` names its
+ * WebAssembly block, which must follow term and slope operation for operation (the tests
+ * compare both paths bit for bit); it runs on the float32 calls it takes (elementwiseWasm.ts).
+ */
+export function kernel(p: Pointwise & { wasm?: ElementwiseKernelName }): Kernel {
+  return { term: p.term, slope: p.slope, loops: [], wasm: p.wasm ?? null };
 }
 
 /** The arguments of an elementwise loss, read and checked once. */
@@ -84,14 +92,16 @@ export const BLOCK = 8192;
  * Σ w_i ℓ_i over all elements (w_i = w[i mod w.length], or ws), writing items[i] = w_i ℓ_i and
  * out[i] = slope(..., s w_i) on the way, with a_i = q[i mod q.length] (or a) as the parameter a.
  *
- * - Summation, in blocks of 8192 elements, each block in two lanes (the even and the odd
- *   elements, swapped each step, which also halves the add chain V8's loop waits on), the block
- *   sums then added with their errors (TwoSum). On float64 arguments every addition in a lane
+ * - Summation, in blocks of 8192 elements, the block sums then added with their errors (TwoSum).
+ *   On float64 arguments each block runs in two lanes (the even and the odd elements, swapped
+ *   each step, which also halves the add chain V8's loop waits on) and every addition in a lane
  *   is compensated too, so the total is within about an ulp of the exact sum of the terms
- *   (PyTorch's pairwise sums are as good). On float32 input and target (`compensate` false) the
- *   lanes are plain float64 sums, as the WebAssembly BCE kernel's (the same bits), far below the
- *   inputs' own rounding. Measured on 1e7 squares against their exact BigInt sum: float64 0 (the
- *   sum correctly rounded), float32 9.4e-15, a plain sum 7.7e-13.
+ *   (PyTorch's pairwise sums are as good). On float32 input and target (`compensate` false) a
+ *   block runs in eight plain float64 lanes (element i in lane i mod 8 of its block, in `eight`),
+ *   added as ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7)): the order of the WebAssembly
+ *   kernels' four f64x2 accumulators (the same bits), whose add chains are then a quarter as
+ *   long; far below the inputs' own rounding. Measured on 1e7 squares against their exact BigInt
+ *   sum: float64 0 (the sum correctly rounded), float32 9.4e-15 with two lanes, a plain sum 7.7e-13.
  * - Non-finite values: each written gradient v (as stored: rounded to float32 for a Float32Array
  *   out) adds v - v, 0 or NaN, to its term, so the total is not finite when an element, a term or
  *   a gradient is not (a finite g that rounds to Infinity in float32 included); the caller then
@@ -119,6 +129,7 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
   const compensate = !(x instanceof Float32Array && y instanceof Float32Array);
   const wl = w === null ? 1 : w.length;
   const ql = q === null ? 1 : q.length;
+  const eight = compensate ? null : new Float64Array(8);
   let sum = 0;
   let err = 0;
   for (let from = 0; from < n; from += 8192) {
@@ -132,6 +143,7 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
       let other = 0;
       let laneErr = 0;
       let otherErr = 0;
+      if (!compensate) eight!.fill(0);
       for (let i = from; i < to; i++) {
         const xi = x[i]!;
         const yi = y[i]!;
@@ -147,20 +159,27 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
           out[i] = v;
           l += v - v;
         }
-        const t = lane + l;
         if (compensate) {
+          const t = lane + l;
           const bb = t - lane;
           const next = otherErr;
           otherErr = laneErr + (lane - (t - bb) + (l - bb));
           laneErr = next;
+          lane = other;
+          other = t;
+        } else {
+          const e = eight!;
+          const j = (i - from) & 7;
+          e[j] = e[j]! + l;
         }
-        lane = other;
-        other = t;
       }
-      part = lane + other;
       if (compensate) {
+        part = lane + other;
         const bb = part - lane;
         partErr = lane - (part - bb) + (other - bb) + laneErr + otherErr;
+      } else {
+        const e = eight!;
+        part = e[0]! + e[2]! + (e[4]! + e[6]!) + (e[1]! + e[3]! + (e[5]! + e[7]!));
       }
     }
     const t = sum + part;
@@ -294,7 +313,8 @@ export function elementwiseLoss<S extends OptionSpec, C extends Elements>(def: E
   const pass = (c: C, out: FloatArray | null, wantValue: boolean): number | Float64Array => {
     const items = wantValue && c.reduction === 'none' ? new Float64Array(c.size) : null;
     const s = out ? gradScale(fn, c.reduction, c.count) : 0;
-    const fast = def.fast ? def.fast(c, out, items, s) : null;
+    const wasm = def.kernel.wasm;
+    const fast = def.fast ? def.fast(c, out, items, s) : wasm !== null ? elementwiseWasmBlocks(wasm, c, out, items, s) : null;
     const total = sumElements(def.kernel, c, out, items, s, fast);
     if (total - total !== 0) {
       checkElements(fn, c, out, def.diagnose);

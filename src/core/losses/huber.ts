@@ -43,6 +43,7 @@ export const huber = elementwiseLoss({
       const d = x - y;
       return c * (d > a ? a : d < -a ? -a : d);
     },
+    wasm: 'huberF32',
   }),
   prepare: (input, target, o) => readElements('huber', input, target, o.reduction, o.delta),
 });

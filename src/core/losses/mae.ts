@@ -30,6 +30,7 @@ export const mae = elementwiseLoss({
   kernel: kernel({
     term: (x, y) => Math.abs(x - y),
     slope: (x, y, _a, _b, c) => (x > y ? c : x < y ? -c : 0),
+    wasm: 'maeF32',
   }),
   prepare: (input, target, o) => readElements('mae', input, target, o.reduction),
 });

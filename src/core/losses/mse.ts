@@ -10,6 +10,7 @@ const spec = {
 export const squaredError = kernel({
   term: (x, y) => (x - y) * (x - y),
   slope: (x, y, _a, _b, c) => 2 * c * (x - y),
+  wasm: 'mseF32',
 });
 
 /**

@@ -36,13 +36,15 @@ export const smoothL1Loss = elementwiseLoss({
   kernel: kernel({
     term(x, y, a) {
       const d = Math.abs(x - y);
-      return d < a ? (0.5 * d * d) / a : d - 0.5 * a;
+      // (d / 2) (d / β) rather than d² / 2β: d² under- or overflows where the loss does not (β = 1e-300, 1e300)
+      return d < a ? 0.5 * d * (d / a) : d - 0.5 * a;
     },
     // comparisons rather than Math.min / Math.max (see bceFromLogits); NaN passes through
     slope(x, y, a, _b, c) {
       const d = x - y;
       return c * (d > a ? 1 : d < -a ? -1 : a === 0 ? 0 : d / a);
     },
+    wasm: 'smoothL1F32',
   }),
   prepare: (input, target, o) => readElements('smoothL1Loss', input, target, o.reduction, o.beta),
 });

@@ -381,18 +381,20 @@ const GRAD_EPSILON = Math.fround(1e-12);
 const MIN_NORMAL = 2.2250738585072014e-308;
 
 /**
- * bceF32(p, y, out, pairs, scale, acc): binaryCrossEntropy's float32 loop (bceF32Range) over 2·pairs
- * elements with hard targets: q = 1 - p, ql = (1 - q) - p, a = max(y p + (1 - y) q, 2^-1022),
- * h = max(log(a + (1 - y) ql), -100), acc_lane -= h (lane 0 the even elements, lane 1 the odd),
- * out = f32((scale (p - y)) / max(p (1 - p), eps)). acc (two f64) is read first and written back
- * at the end. Returns 0, or 1 (acc untouched) as soon as a pair holds a target other than 0 or 1
+ * bceF32(p, y, out, pairs, scale, acc): binaryCrossEntropy's float32 loop over 2·pairs elements
+ * (pairs a multiple of 4) with hard targets: q = 1 - p, ql = (1 - q) - p,
+ * a = max(y p + (1 - y) q, 2^-1022), h = max(log(a + (1 - y) ql), -100), A_(j mod 4) -= h for
+ * pair j (four f64x2 accumulators from 0: elementwise.ts's eight lanes, element i in lane i mod 8),
+ * out = f32((scale (p - y)) / max(p (1 - p), eps)); acc (two f64) gets (A_0 + A_1) + (A_2 + A_3),
+ * whose two lanes added are sumLoop's block sum. Returns 0, or 1 (acc untouched) as soon as a pair holds a target other than 0 or 1
  * or a value outside [0, 1] (or NaN): the caller then takes those elements itself.
  */
 function bceF32(): Func {
   const [P, Y, OUT, PAIRS, SCALE, ACC] = [0, 1, 2, 3, 4, 5];
   const L = new KernelLocals(6);
   const i = L.add(I32);
-  const p = L.add(V128), y = L.add(V128), q = L.add(V128), a = L.add(V128), t = L.add(V128), h = L.add(V128), acc = L.add(V128), d = L.add(V128);
+  const p = L.add(V128), y = L.add(V128), q = L.add(V128), a = L.add(V128), t = L.add(V128), h = L.add(V128), d = L.add(V128);
+  const acc = [L.add(V128), L.add(V128), L.add(V128), L.add(V128)];
   const zero = L.add(V128), one = L.add(V128), minNormal = L.add(V128), floor = L.add(V128), eps = L.add(V128), scale = L.add(V128);
   const g = L.logLocals();
   const at = (base: number, shift: number) => cat(get(base), get(i), op.i32(shift), op.i32Shl, op.i32Add);
@@ -400,7 +402,7 @@ function bceF32(): Func {
     vlogConstants(g),
     splatF64(0), set(zero), splatF64(1), set(one), splatF64(MIN_NORMAL), set(minNormal), splatF64(-100), set(floor), splatF64(GRAD_EPSILON), set(eps),
     get(SCALE), simd.f64x2Splat, set(scale),
-    get(ACC), simd.load(), set(acc),
+    ...acc.map((v) => cat(get(zero), set(v))),
     op.i32(0), set(i),
     op.block, op.loop,
     get(i), get(PAIRS), op.i32GeS, op.brIf(1),
@@ -419,7 +421,9 @@ function bceF32(): Func {
     get(minNormal), get(a), get(a), get(minNormal), simd.f64x2Lt, simd.bitselect, set(a),
     vlog(a, t, g), set(h),
     get(floor), get(h), get(h), get(floor), simd.f64x2Lt, simd.bitselect, set(h),
-    get(acc), get(h), simd.f64x2Sub, set(acc),
+    // pair j into accumulator j mod 4, then the four rotated: the next pair's is first
+    get(acc[0]!), get(h), simd.f64x2Sub, set(h),
+    get(acc[1]!), set(acc[0]!), get(acc[2]!), set(acc[1]!), get(acc[3]!), set(acc[2]!), get(h), set(acc[3]!),
     // out = f32((scale (p - y)) / max(p (1 - p), eps))
     get(p), get(one), get(p), simd.f64x2Sub, simd.f64x2Mul, set(d),
     get(eps), get(d), get(d), get(eps), simd.f64x2Lt, simd.bitselect, set(d),
@@ -429,7 +433,7 @@ function bceF32(): Func {
     get(i), op.i32(1), op.i32Add, set(i),
     op.br(0),
     op.end, op.end,
-    get(ACC), get(acc), simd.store(),
+    get(ACC), get(acc[0]!), get(acc[1]!), simd.f64x2Add, get(acc[2]!), get(acc[3]!), simd.f64x2Add, simd.f64x2Add, simd.store(),
     op.i32(0),
   );
   return { name: 'bceF32', params: [I32, I32, I32, I32, F64, I32], results: [I32], locals: L.types, body };

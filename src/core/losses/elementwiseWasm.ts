@@ -1,0 +1,48 @@
+import { elementwiseKernelsFor, type ElementwiseKernelName } from '../math/wasmElementwise';
+import type { FloatArray } from '../tensor/types';
+import type { Elements, FastBlock } from './elementwise';
+
+/** Elements per block, as sumLoop's (elementwise.ts), so each block's sum is the loop's. */
+const BLOCK = 8192;
+/** Where the staged blocks sit in the module's memory: x, y, then the gradient (float32 each). */
+const X_AT = 0;
+const Y_AT = 4 * BLOCK;
+const OUT_AT = 8 * BLOCK;
+
+/**
+ * The WebAssembly block of a loss (`name` in math/wasmElementwise.ts) for every block of a call
+ * whose length is a multiple of 8 (all but maybe the last), on the calls it can take: float32 input and target, a float32 gradient or none, no weights,
+ * no per-element parameter, no per-item values, at least 64 elements. null otherwise (and where
+ * WebAssembly SIMD is missing): the loop runs, with the same bits. Each block's arguments are
+ * copied into the module's memory and its gradient back, unless they already live there (the
+ * views of kernelArrays), which the kernel then reads and writes in place.
+ */
+export function elementwiseWasmBlocks(name: ElementwiseKernelName, e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
+  const { x, y } = e;
+  if (!(x instanceof Float32Array && y instanceof Float32Array) || e.w !== null || e.ws !== 1 || e.q !== null || items !== null) return null;
+  // narrowed by a conditional, not by `out !== null && ...`, which needs strictNullChecks (tslab compiles without)
+  const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
+  if (out32 === undefined) return null;
+  const k = e.size >= 64 ? elementwiseKernelsFor(x.buffer) : null;
+  if (!k) return null;
+  const block = k[name];
+  const buffer = k.memory.buffer;
+  const check = out32 === null ? 0 : 1;
+  const a = e.a;
+  const staged = (v: Float32Array, at: number) => (v.buffer === buffer ? null : new Float32Array(buffer, at, BLOCK));
+  const xw = staged(x, X_AT);
+  const yw = staged(y, Y_AT);
+  const ow = out32 === null ? null : staged(out32, OUT_AT);
+  return (from, to) => {
+    const m = to - from;
+    if (m & 7) return undefined;
+    if (xw) xw.set(x.subarray(from, to));
+    if (yw) yw.set(y.subarray(from, to));
+    const xAt = xw ? X_AT : x.byteOffset + 4 * from;
+    const yAt = yw ? Y_AT : y.byteOffset + 4 * from;
+    const oAt = out32 === null || ow ? OUT_AT : out32.byteOffset + 4 * from;
+    const part = block(xAt, yAt, oAt, m >> 3, s, a, check);
+    if (out32 && ow) out32.set(m === BLOCK ? ow : ow.subarray(0, m), from);
+    return part;
+  };
+}

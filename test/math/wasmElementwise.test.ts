@@ -1,0 +1,151 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Loss, ReductionOptions } from '../../src/core/losses/defineLoss';
+import { huber } from '../../src/core/losses/huber';
+import { mae } from '../../src/core/losses/mae';
+import { mse } from '../../src/core/losses/mse';
+import { smoothL1Loss } from '../../src/core/losses/smoothL1Loss';
+import { kernelArrays } from '../../src/core/math/kernelArrays';
+import { useWasmElementwise, wasmElementwise } from '../../src/core/math/wasmElementwise';
+import type { Values } from '../../src/core/tensor/types';
+import { elementwiseModule } from '../../tools/generate/wasm/elementwiseKernelsSource';
+import { uniform } from './ulp';
+
+afterEach(() => useWasmElementwise(true));
+
+/** Runs f with the elementwise WebAssembly kernels on, then off: both results. */
+function bothPaths<T>(f: () => T): { wasm: T; ts: T } {
+  useWasmElementwise(true);
+  const wasm = f();
+  useWasmElementwise(false);
+  const ts = f();
+  useWasmElementwise(true);
+  return { wasm, ts };
+}
+
+type AnyLoss = Loss<Values, ReductionOptions & Record<string, unknown>>;
+const cases: [string, AnyLoss, Record<string, number>][] = [
+  ['mse', mse, {}],
+  ['mae', mae, {}],
+  ['huber', huber, {}],
+  ['huber', huber, { delta: 0.5 }],
+  ['huber', huber, { delta: 2.5 }],
+  ['smoothL1Loss', smoothL1Loss, {}],
+  ['smoothL1Loss', smoothL1Loss, { beta: 0 }],
+  ['smoothL1Loss', smoothL1Loss, { beta: 0.3 }],
+];
+/** The cases named by loss and options, e.g. `huber {"delta":0.5}`. */
+const losses = cases.map(([name, loss, options]) => [Object.keys(options).length ? `${name} ${JSON.stringify(options)}` : name, loss, options] as const);
+
+/** float32 inputs and targets with ties (x = y) and differences of exactly ±0.5, ±1, ±2.5, ±0.3. */
+function data(n: number, seed: number): { x: Float32Array; y: Float32Array } {
+  const u = uniform(seed);
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = (u() - 0.5) * 8;
+    y[i] = i % 13 === 0 ? x[i]! : i % 17 === 0 ? x[i]! + [0.5, -1, 2.5, -0.5, 1, -2.5][i % 6]! : (u() - 0.5) * 8;
+  }
+  return { x, y };
+}
+
+describe('the elementwise WebAssembly SIMD kernels', () => {
+  it('fit in a module under 4 KB (browsers compile only that much synchronously)', () => {
+    expect(elementwiseModule().length).toBeLessThan(4096);
+  });
+
+  it('load in this Node (WebAssembly SIMD), so the tests below compare two paths', () => {
+    expect(wasmElementwise()).not.toBeNull();
+  });
+
+  it.each(losses)('%s on float32 arrays gives the same value, items and gradient bits with and without them', (_, loss, options) => {
+    for (const n of [40000, 8193, 8200, 64, 65]) {
+      const { x, y } = data(n, n);
+      const input = { data: x, shape: [n] };
+      const target = { data: y, shape: [n] };
+      for (const reduction of ['mean', 'sum', 'none'] as const) {
+        const run = () => {
+          const out = new Float32Array(n);
+          const both = loss.valueAndGrad(input, target, { ...options, reduction, out });
+          const grad = new Float32Array(n);
+          loss.grad(input, target, { ...options, reduction, out: grad });
+          return { value: both.value, grad: Array.from(out), gradAlone: Array.from(grad), alone: loss(input, target, { ...options, reduction }) };
+        };
+        const { wasm, ts } = bothPaths(run);
+        expect(wasm.value, `n = ${n}, ${reduction}`).toEqual(ts.value);
+        expect(wasm.alone, `n = ${n}, ${reduction}`).toEqual(ts.alone);
+        expect(wasm.alone).toEqual(wasm.value);
+        expect(wasm.grad).toEqual(ts.grad);
+        expect(wasm.gradAlone).toEqual(ts.grad);
+      }
+    }
+  });
+
+  it('give the same bits on the arrays of kernelArrays, read and written in place', () => {
+    const n = 50000;
+    const { x, y } = data(n, 7);
+    const [input, target, grad] = kernelArrays(n, 3);
+    input!.set(x);
+    target!.set(y);
+    for (const [name, loss, options] of losses) {
+      const out = new Float32Array(n);
+      const plain = loss.valueAndGrad(x, y, { ...options, out }).value;
+      const inPlace = loss.valueAndGrad(input!, target!, { ...options, out: grad }).value;
+      useWasmElementwise(false);
+      const ts = loss.valueAndGrad(input!, target!, { ...options, out: new Float32Array(n) }).value;
+      useWasmElementwise(true);
+      expect(inPlace, name).toBe(plain);
+      expect(ts, name).toBe(plain);
+      expect(Array.from(grad!), name).toEqual(Array.from(out));
+    }
+  });
+
+  it('keep the arrays of kernelArrays attached while other kernels and arrays are made', () => {
+    const [a] = kernelArrays(1000);
+    a!.fill(2);
+    kernelArrays(1 << 20, 2);
+    mse.valueAndGrad(new Float32Array(1 << 18), new Float32Array(1 << 18), { out: new Float32Array(1 << 18) });
+    expect(a!.length).toBe(1000);
+    expect(mse(a!, new Float32Array(1000))).toBe(4);
+  });
+
+  it('kernelArrays rejects a length or count that is not a non-negative integer', () => {
+    expect(() => kernelArrays(-1)).toThrow('kernelArrays: length must be an integer >= 0, got -1');
+    expect(() => kernelArrays(2.5)).toThrow('kernelArrays: length must be an integer >= 0, got 2.5');
+    expect(() => kernelArrays(4, 0)).toThrow('kernelArrays: count must be an integer >= 1, got 0');
+    expect(() => kernelArrays(2 ** 29, 2)).toThrow(/kernelArrays: length \* count must be at most 2147352576 bytes, got 4294967296 bytes/);
+    expect(kernelArrays(0, 2).map((a) => a.length)).toEqual([0, 0]);
+  });
+
+  it('mse names a gradient that overflows float32, with the kernels on as without', () => {
+    const n = 4096;
+    const x = new Float32Array(n).fill(1);
+    const y = new Float32Array(n);
+    x[3001] = 3e38;
+    y[3001] = -3e38;
+    const { wasm, ts } = bothPaths(() => {
+      try {
+        mse.grad({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum', out: new Float32Array(n) });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    });
+    expect(wasm).toMatch(/mse: .*gradient at input\[3001\]/);
+    expect(ts).toBe(wasm);
+    // the value alone is finite (3.6e77 in float64, the 4095 ones below its half-ulp): no gradient, no error
+    const both = bothPaths(() => mse({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum' }));
+    expect(both.wasm).toBe(both.ts);
+    const d = 2 * Math.fround(3e38);
+    expect(both.wasm).toBe(d * d);
+  });
+
+  it('still name a NaN or an Infinity in a float32 input with the kernels on', () => {
+    for (const bad of [NaN, Infinity]) {
+      const x = new Float32Array(1000).fill(0.5);
+      x[777] = bad;
+      for (const [name, loss] of cases) {
+        expect(() => loss.valueAndGrad(x, new Float32Array(1000), { out: new Float32Array(1000) }), name).toThrow(`${name}: input[777] must be a finite number, got ${bad}`);
+      }
+    }
+  });
+});

@@ -28,13 +28,13 @@ export interface WasmElementwise {
 /** The name of a loss's block in the module. */
 export type ElementwiseKernelName = Exclude<keyof WasmElementwise, 'memory'>;
 
-const module = lazyWasm(() => instantiateWasm<WasmElementwise>(decodeBase64(ELEMENTWISE_WASM_BASE64)));
+const kernels = lazyWasm(() => instantiateWasm<WasmElementwise>(decodeBase64(ELEMENTWISE_WASM_BASE64)));
 
 /** Turns the elementwise WebAssembly kernels on (default) or off, e.g. to compare both paths. */
-export const useWasmElementwise = module.use;
+export const useWasmElementwise = kernels.use;
 
 /** The instantiated kernels, or null where WebAssembly SIMD is unavailable or turned off. */
-export const wasmElementwise = module.get;
+export const wasmElementwise = kernels.get;
 
 /** Bytes at the start of every instance's memory for the staged blocks (elementwiseWasm.ts): 2 pages. */
 export const STAGING_BYTES = 131072;

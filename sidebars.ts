@@ -33,7 +33,7 @@ const sidebars: SidebarsConfig = {
     },
     'generated/reproduction',
     'generated/accuracy',
-    'errata',
+    'generated/errata',
   ],
 };
 

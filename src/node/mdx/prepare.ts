@@ -4,6 +4,7 @@
  *   notebooks/      one page per notebooks/NN-*.ipynb, plots in notebooks/assets/
  *   reproduction.mdx  the table of reproduction.json
  *   accuracy.mdx      the accuracy suite's numbers (src/node/accuracy, test/fixtures/accuracy)
+ *   errata.mdx        the notebooks' erratum cells, grouped by source document (errata.ts)
  * Every generated page is compiled with MDX + remark-math + rehype-katex here, so a page
  * Docusaurus could not build fails now, naming its notebook and cell.
  */
@@ -14,6 +15,7 @@ import { dirname, join, relative } from 'node:path';
 import * as losslab from '../../index';
 import { buildAccuracyPage } from '../accuracy/index';
 import { renderApi, type LossFacts, type Reflection } from './api';
+import { collectErrata, errataPage, type ErrataNotebook } from './errata';
 import { dataFilesIn, importsMnist, MNIST_SUBSET, writeLiveAssets } from './live';
 import { convertNotebook, joinSource, NotebookError, parseNotebook } from './notebook';
 import { readChecks, reproductionPage, reproductionRows } from './reproduction';
@@ -35,6 +37,7 @@ export interface PrepareSummary {
   reference: string[];
   notebooks: { file: string; title: string; slug: string; plots: number }[];
   checks: number;
+  errata: number;
   accuracy: { cases: number; failing: number };
 }
 
@@ -51,8 +54,15 @@ export async function prepareDocs(options: PrepareOptions): Promise<PrepareSumma
   log(`reference: ${reference.length} pages from the TSDoc of src/index.ts`);
 
   const notebooksDir = options.notebooksDir ?? join(root, 'notebooks');
-  const notebooks = await writeNotebooks(root, notebooksDir, join(out, 'notebooks'));
+  const parsed: ErrataNotebook[] = [];
+  const notebooks = await writeNotebooks(root, notebooksDir, join(out, 'notebooks'), parsed);
   log(`notebooks: ${notebooks.length} pages from ${relative(root, notebooksDir) || '.'}/`);
+
+  const errata = collectErrata(parsed);
+  const errataMdx = errataPage(errata);
+  await compileOrFail(errataMdx, 'the errata page');
+  writeFileSync(join(out, 'errata.mdx'), errataMdx);
+  log(`errata: ${errata.length} erratum cells from ${new Set(errata.map((e) => e.notebook)).size} notebooks`);
 
   const reproduction = options.reproduction ?? join(root, 'reproduction.json');
   if (!existsSync(reproduction)) {
@@ -71,7 +81,7 @@ export async function prepareDocs(options: PrepareOptions): Promise<PrepareSumma
   await compileOrFail(accuracy.mdx, 'the accuracy page');
   writeFileSync(join(out, 'accuracy.mdx'), accuracy.mdx);
   log(`accuracy: ${accuracy.cases} cases from test/fixtures/accuracy, ${accuracy.failing} missing a bound`);
-  return { reference, notebooks, checks: checks.length, accuracy: { cases: accuracy.cases, failing: accuracy.failing } };
+  return { reference, notebooks, checks: checks.length, errata: errata.length, accuracy: { cases: accuracy.cases, failing: accuracy.failing } };
 }
 
 /** What every exported loss reports of itself (defaults, argument names), read from the package. */
@@ -108,7 +118,8 @@ async function writeReference(root: string, dir: string): Promise<string[]> {
   return pages.map((p) => p.file);
 }
 
-async function writeNotebooks(root: string, from: string, dir: string): Promise<PrepareSummary['notebooks']> {
+/** Writes one page per notebook; pushes each parsed notebook onto `parsed` for the errata page. */
+async function writeNotebooks(root: string, from: string, dir: string, parsed: ErrataNotebook[]): Promise<PrepareSummary['notebooks']> {
   mkdirSync(dir, { recursive: true });
   if (!existsSync(from)) return [];
   const files = readdirSync(from)
@@ -142,6 +153,7 @@ async function writeNotebooks(root: string, from: string, dir: string): Promise<
       writeFileSync(join(dir, a.file), a.data);
     }
     done.push({ file, title: page.title, slug, plots: page.plots });
+    parsed.push({ name, title: page.title, href: `/docs${slug}`, nb });
   }
   await writeLiveAssets(root, dirname(dir), [...liveFiles].sort(), liveMnist);
   return done;

@@ -74,7 +74,7 @@ const SECTIONS: Array<{ kind: CheckKind | undefined; title: string; text: string
   {
     kind: 'source',
     title: 'Numbers the sources printed',
-    text: 'Each of these compares losslab with a number a source document printed, grouped by document. Where a source is itself wrong, the check pins what the source really computes and the [errata](../errata.md) give the correct value.',
+    text: 'Each of these compares losslab with a number a source document printed, grouped by document. Where a source is itself wrong, the check pins what the source really computes and the [errata](./errata.mdx) give the correct value.',
   },
   {
     kind: 'reference',

@@ -8,6 +8,7 @@ import { logCosh } from '../../core/losses/logCosh';
 import { mae } from '../../core/losses/mae';
 import { tripletMarginLoss } from '../../core/losses/tripletMarginLoss';
 import { mse } from '../../core/losses/mse';
+import { kernelArrays } from '../../core/math/kernelArrays';
 import { smoothL1Loss } from '../../core/losses/smoothL1Loss';
 import type { Loss, ReductionOptions } from '../../core/losses/defineLoss';
 import type { Values } from '../../core/tensor/types';
@@ -52,11 +53,19 @@ const ELEMENTWISE_LOSSES: Record<ElementwiseKind, Loss<Values, ReductionOptions>
   bceLogits: binaryCrossEntropyWithLogits,
 };
 
+/**
+ * The arrays of an elementwise row live in the kernels' memory (kernelArrays), filled once before
+ * the timed runs as tfjs's and torch's tensors are: the WebAssembly blocks then read and write
+ * them in place, where ordinary arrays cost a copy into that memory and back per call.
+ */
 function elementwise(w: ElementwiseWorkload, reps: Repetitions): Result {
   const loss = ELEMENTWISE_LOSSES[w.kind];
-  const input = { data: w.x, shape: [w.elements] };
-  const target = { data: w.y, shape: [w.elements] };
-  const options = { out: new Float32Array(w.elements) };
+  const [x, y, out] = kernelArrays(w.elements, 3) as [Float32Array, Float32Array, Float32Array];
+  x.set(w.x);
+  y.set(w.y);
+  const input = { data: x, shape: [w.elements] };
+  const target = { data: y, shape: [w.elements] };
+  const options = { out };
   const { timing, last } = measure(() => loss.valueAndGrad(input, target, options).value as number, reps);
   return { workload: w.id, system: 'losslab', timing, value: last };
 }

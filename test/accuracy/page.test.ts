@@ -20,4 +20,14 @@ describe('the Accuracy page', () => {
     expect(row('sigmoidFocalLoss')).toMatch(/\| — \| [✓✗]/);
     await expect(compileMdx(mdx)).resolves.toBeTypeOf('string');
   });
+
+  it('lists the cases of the losses of several arguments with every argument by name', async () => {
+    const report = await accuracyReport(dir, { exports: ['gaussianNllLoss', 'ctcLoss'] });
+    const mdx = accuracyPage(report, 'test/fixtures/accuracy');
+    for (const name of ['gaussianNllLoss', 'ctcLoss']) expect(mdx).toContain(`### ${name}`);
+    expect(mdx).toContain("`input [1e200, -3e180]; target [0, 0]; variance [1e300, 1e250]; options { reduction: 'none' }`");
+    expect(mdx).toMatch(/`logProbs \[8 x 2 x 5\] values \(.*\); targets \[\[1, 2, 3\], \[4, 4, 1\]\]; inputLengths \[8, 8\]; targetLengths \[3, 3\]/);
+    expect(report.cases.filter((c) => c.failures.length)).toEqual([]);
+    await expect(compileMdx(mdx)).resolves.toBeTypeOf('string');
+  });
 });

@@ -25,44 +25,73 @@ export type BinaryFocalCrossEntropyOptions = OptionsOf<typeof spec>;
 const EPS = 1e-7;
 
 /**
- * Keras's focal term at probability p (unclipped) and target t, a = γ, b = α (or -1: no balancing):
- * ℓ = w m^γ bce, m = 1 - p_t = p + t - 2 t p, bce = -(t log p̂ + (1 - t) log(1 - p̂)), p̂ = clip(p, ε, 1 - ε),
- * w = α t + (1 - α)(1 - t). dℓ/dp = w [γ m^(γ-1) (1 - 2t) bce + m^γ (p̂ - t) / (p̂ (1 - p̂))], the last
- * term 0 where the clip holds (autograd's clamp passes the gradient at its bounds, as here).
+ * Keras's focal term, a = γ, b = α (or -1: no balancing), from p and q = 1 - p (each to its own
+ * relative precision: from logits σ(x) and σ(-x), never 1 - σ(x)), the logs of the clipped
+ * p̂ = clip(p, ε, 1 - ε): lp = log p̂, lq = log(1 - p̂), and target t:
+ * ℓ = w m^γ bce, m = 1 - p_t = t q + (1 - t) p, bce = -(t lp + (1 - t) lq), w = α t + (1 - α)(1 - t).
  */
-function focal(p: number, t: number, g: number, al: number): number {
-  const c = p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
-  const bce = -(t * Math.log(c) + (1 - t) * Math.log(1 - c));
-  const m = p + t - 2 * t * p;
+function focal(p: number, q: number, lp: number, lq: number, t: number, g: number, al: number): number {
+  const m = t * q + (1 - t) * p;
   const w = al < 0 ? 1 : al * t + (1 - al) * (1 - t);
-  return w * (g === 0 ? 1 : Math.pow(m, g)) * bce;
+  return w * (g === 0 ? 1 : Math.pow(m, g)) * -(t * lp + (1 - t) * lq);
 }
 
-function focalSlope(p: number, t: number, g: number, al: number): number {
-  const inside = p >= EPS && p <= 1 - EPS;
-  const c = p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
-  const bce = -(t * Math.log(c) + (1 - t) * Math.log(1 - c));
-  const m = p + t - 2 * t * p;
+/**
+ * dℓ/dz = w [γ m^(γ-1) dm bce + m^γ r] for z = p or x: dm = dm/dz ((1 - 2t), times p q from logits)
+ * and r = d bce/dz, (p̂ - t)/(p̂ (1 - p̂)) on probabilities, p - t from logits (with p - t =
+ * p (1 - t) - q t, no cancellation), 0 where the clip holds (autograd's clamp passes the gradient at
+ * its bounds, as here).
+ */
+function focalSlope(p: number, q: number, lp: number, lq: number, t: number, g: number, al: number, dm: number, r: number): number {
+  const m = t * q + (1 - t) * p;
   const w = al < 0 ? 1 : al * t + (1 - al) * (1 - t);
   const f = g === 0 ? 1 : Math.pow(m, g);
   const df = g === 0 ? 0 : m > 0 ? g * Math.pow(m, g - 1) : g === 1 ? 1 : 0;
-  return w * (df * (1 - 2 * t) * bce + (inside ? (f * (c - t)) / (c * (1 - c)) : 0));
+  return w * (df * dm * -(t * lp + (1 - t) * lq) + f * r);
 }
+
+/** log σ(z) = -softplus(-z), without overflow or cancellation. */
+function logSigmoid(z: number): number {
+  return -((z < 0 ? -z : 0) + Math.log1p(Math.exp(-(z < 0 ? -z : z))));
+}
+
+/** The clip's logs: at p̂ = ε, log ε and log(1 - ε); at p̂ = fl(1 - ε), its log and log(1 - fl(1 - ε)) (exact arguments). */
+const LOG_EPS = Math.log(EPS);
+const LOG_ONE_MINUS_EPS = Math.log1p(-EPS);
+const LOG_TOP = Math.log(1 - EPS);
+const LOG_TOP_REST = Math.log(1 - (1 - EPS));
 
 /**
  * One kernel for both input kinds (elementwiseLoss takes one): a = γ on probabilities, a = -γ from
  * logits (-0 for γ = 0: the sign bit says which, exactly); b = α, or -1 without class balancing.
- * From logits p = σ(x) (Keras then clips it as a probability), dp/dx = σ(x) σ(-x).
+ * From logits p = σ(x), q = σ(-x) (Keras then clips p as a probability): inside the clip
+ * lp = log σ(x), lq = log σ(-x), and dp/dx = p q.
  */
 const focalKernel = kernel({
   term(x, y, a, b) {
-    if (a > 0 || 1 / a > 0) return focal(x, y, a, b);
-    return focal(1 / (1 + Math.exp(-x)), y, -a, b);
+    if (a > 0 || 1 / a > 0) {
+      const c = x < EPS ? EPS : x > 1 - EPS ? 1 - EPS : x;
+      return focal(x, 1 - x, Math.log(c), Math.log1p(-c), y, a, b);
+    }
+    const p = 1 / (1 + Math.exp(-x));
+    const q = 1 / (1 + Math.exp(x));
+    if (p < EPS) return focal(p, q, LOG_EPS, LOG_ONE_MINUS_EPS, y, -a, b);
+    if (p > 1 - EPS) return focal(p, q, LOG_TOP, LOG_TOP_REST, y, -a, b);
+    return focal(p, q, logSigmoid(x), logSigmoid(-x), y, -a, b);
   },
   slope(x, y, a, b, c) {
-    if (a > 0 || 1 / a > 0) return c * focalSlope(x, y, a, b);
+    if (a > 0 || 1 / a > 0) {
+      const inside = x >= EPS && x <= 1 - EPS;
+      const k = x < EPS ? EPS : x > 1 - EPS ? 1 - EPS : x;
+      const r = inside ? (k * (1 - y) - (1 - k) * y) / (k * (1 - k)) : 0;
+      return c * focalSlope(x, 1 - x, Math.log(k), Math.log1p(-k), y, a, b, 1 - 2 * y, r);
+    }
     const p = 1 / (1 + Math.exp(-x));
-    return c * focalSlope(p, y, -a, b) * p * (1 / (1 + Math.exp(x)));
+    const q = 1 / (1 + Math.exp(x));
+    const dm = (1 - 2 * y) * p * q;
+    if (p < EPS) return c * focalSlope(p, q, LOG_EPS, LOG_ONE_MINUS_EPS, y, -a, b, dm, 0);
+    if (p > 1 - EPS) return c * focalSlope(p, q, LOG_TOP, LOG_TOP_REST, y, -a, b, dm, 0);
+    return c * focalSlope(p, q, logSigmoid(x), logSigmoid(-x), y, -a, b, dm, p * (1 - y) - q * y);
   },
 });
 
@@ -86,7 +115,7 @@ const focalKernel = kernel({
  *   from_logits=False, label_smoothing=0.0)`.
  *
  * @example
- * binaryFocalCrossEntropy([[0.6, 0.4], [0.4, 0.6]], [[0, 1], [0, 0]], { reduction: 'none' }) // [0.3298646634746958, 0.3298646634746956, 0.08173209980255854, 0.3298646634746958]
+ * binaryFocalCrossEntropy([[0.6, 0.4], [0.4, 0.6]], [[0, 1], [0, 0]], { reduction: 'none' }) // [0.3298646634746958, 0.3298646634746958, 0.08173209980255854, 0.3298646634746958]
  * binaryFocalCrossEntropy.grad([0.5], [1], { gamma: 0 }) // [-2]
  */
 export const binaryFocalCrossEntropy = elementwiseLoss({

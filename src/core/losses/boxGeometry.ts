@@ -57,6 +57,24 @@ function assertOrdered(fn: string, arg: string, data: FloatArray, single: boolea
   }
 }
 
+/**
+ * -d(1 - IoU [+ (C - U)/(C + ε)])/d e for a left (or bottom) edge e of box 1 whose weight in the
+ * intersection's edge is t (1: e bounds it; 0: the other box does, and e bounds the enclosing box;
+ * 1/2 at a tie), from the intersection's side s across it, box 1's side s1 and its part e1 = s1 - s
+ * outside the intersection, the enclosing box's side sc and its rest e2 = sc - s1, ir = I/ue, ue = U + ε,
+ * rc = 1/(C + ε) (0 without the GIoU term) and cmu = C - U. Expanded so that nothing cancels for
+ * nearly coincident boxes, and with the leading term rounded as few times as possible:
+ * IoU part  t s (ue + I)/ue² - I s1/ue² = s/ue - I e1/ue² (t = 1), -I s1/ue² (t = 0);
+ * GIoU part (s1 - t s) rc - (1 - t) ue rc² sc = e1 rc (t = 1), rc (sc cmu rc - e2) (t = 0).
+ * A right (top) edge's slope is minus this, with its own t.
+ */
+function edgeSlope(t: number, side: number, s1: number, e1: number, e2: number, sc: number, ir: number, ue: number, rc: number, cmu: number): number {
+  if (t === 1) return side / ue - ir * (e1 / ue) + e1 * rc;
+  if (t === 0) return rc * (sc * (cmu * rc) - e2) - ir * (s1 / ue);
+  const iou = (t * side) / ue + (t - 1) * ir * (side / ue) - ir * (e1 / ue);
+  return iou + (e1 * rc + (1 - t) * rc * (sc * (cmu * rc) - (e1 + e2)));
+}
+
 /** The weight of `a` in max(a, b): 1 if a > b, 1/2 at a tie (PyTorch's maximum backward), else 0; 1 - that in min(a, b). */
 function weight(a: number, b: number): number {
   return a > b ? 1 : a === b ? 0.5 : 0;
@@ -108,12 +126,18 @@ export function boxPass(fn: string, c: Boxes, kind: BoxLoss, out: FloatArray | n
     let inter = 0;
     let d = w1 * h1 + w2 * h2; // union - intersection
     let cMinusInter = area;
+    // each box's width and height outside the intersection (all of box 1 and the enclosing box's
+    // rest, w_c - w_1 = w_2 - w_∩, when they do not overlap)
+    let ex1 = w1;
+    let ey1 = h1;
+    let ex2 = wc - w1;
+    let ey2 = hc - h1;
     if (wi > 0 && hi > 0) {
       inter = wi * hi;
-      const ex1 = (gx1 > x1 ? gx1 - x1 : 0) + (x2 > gx2 ? x2 - gx2 : 0);
-      const ey1 = (gy1 > y1 ? gy1 - y1 : 0) + (y2 > gy2 ? y2 - gy2 : 0);
-      const ex2 = (x1 > gx1 ? x1 - gx1 : 0) + (gx2 > x2 ? gx2 - x2 : 0);
-      const ey2 = (y1 > gy1 ? y1 - gy1 : 0) + (gy2 > y2 ? gy2 - y2 : 0);
+      ex1 = (gx1 > x1 ? gx1 - x1 : 0) + (x2 > gx2 ? x2 - gx2 : 0);
+      ey1 = (gy1 > y1 ? gy1 - y1 : 0) + (y2 > gy2 ? y2 - gy2 : 0);
+      ex2 = (x1 > gx1 ? x1 - gx1 : 0) + (gx2 > x2 ? gx2 - x2 : 0);
+      ey2 = (y1 > gy1 ? y1 - gy1 : 0) + (gy2 > y2 ? gy2 - y2 : 0);
       d = ex1 * h1 + wi * ey1 + (ex2 * h2 + wi * ey2);
       cMinusInter = (ex1 + ex2) * hc + wi * (ey1 + ey2);
     } else {
@@ -122,14 +146,13 @@ export function boxPass(fn: string, c: Boxes, kind: BoxLoss, out: FloatArray | n
     }
     const union = inter + d;
 
-    // 1 - IoU = (U - I + eps)/(U + eps); d/dI = -(U + eps + I)/(U + eps)², d/da1 = I/(U + eps)² (U = a1 + a2 - I)
+    // 1 - IoU = (U - I + eps)/(U + eps); its slopes and GIoU's: edgeSlope
     const ue = union + eps;
     const ru = 1 / ue;
     const oneMinusIou = (d + eps) * ru;
+    const rc = kind === 'giou' ? 1 / (area + eps) : 0;
+    const cmu = cMinusInter - d;
     let l = oneMinusIou;
-    let dInter = -(ue + inter) * ru * ru;
-    let dA1 = inter * ru * ru;
-    let dC = 0;
     let dWc = 0;
     let dHc = 0;
     let dW1 = 0;
@@ -137,12 +160,8 @@ export function boxPass(fn: string, c: Boxes, kind: BoxLoss, out: FloatArray | n
     let gcx = 0;
     let gcy = 0;
     if (kind === 'giou') {
-      // + (C - U)/(C + eps), C - U = (C - I) - (U - I): d/dU = -1/(C + eps), d/dC = (U + eps)/(C + eps)²
-      const rc = 1 / (area + eps);
-      l += (cMinusInter - d) * rc;
-      dInter += rc;
-      dA1 -= rc;
-      dC = ue * rc * rc;
+      // + (C - U)/(C + eps), C - U = (C - I) - (U - I)
+      l += cmu * rc;
     } else if (kind !== 'iou') {
       // + ρ²/(Wc² + Hc² + eps), ρ the centres' distance: dx = ((x1 - x1g) + (x2 - x2g))/2, likewise dy;
       // d/dx1 = d/dx2 = dx/S through ρ², and d/d(Wc, Hc) = -ρ²/S² · 2(Wc, Hc)
@@ -185,20 +204,17 @@ export function boxPass(fn: string, c: Boxes, kind: BoxLoss, out: FloatArray | n
     if (!out) continue;
 
     // chain rule: I = w∩ h∩, C = Wc Hc, a1 = w1 h1; w∩ = min(x2, x2g) - max(x1, x1g), Wc = max(x2, x2g) - min(x1, x1g)
-    const dwi = dInter * hi;
-    const dhi = dInter * wi;
-    const dwc = dC * hc + dWc;
-    const dhc = dC * wc + dHc;
-    const dw1 = dA1 * h1 + dW1;
-    const dh1 = dA1 * w1 + dH1;
+    // (the IoU and GIoU parts by edgeSlope, without their cancellation; DIoU's and CIoU's as they are)
+    // I/ue = IoU: for overlapping boxes 1 - (1 - IoU), rounded once from the accurate 1 - IoU
+    const ir = oneMinusIou < 0.5 ? 1 - oneMinusIou : inter / ue;
     const tx1 = weight(x1, gx1);
     const ty1 = weight(y1, gy1);
     const tx2 = weight(gx2, x2);
     const ty2 = weight(gy2, y2);
-    const g0 = s * (-dwi * tx1 - dwc * (1 - tx1) - dw1 + gcx);
-    const g1 = s * (-dhi * ty1 - dhc * (1 - ty1) - dh1 + gcy);
-    const g2 = s * (dwi * tx2 + dwc * (1 - tx2) + dw1 + gcx);
-    const g3 = s * (dhi * ty2 + dhc * (1 - ty2) + dh1 + gcy);
+    const g0 = s * (edgeSlope(tx1, hi, h1, ey1, ey2, hc, ir, ue, rc, cmu) - dWc * (1 - tx1) - dW1 + gcx);
+    const g1 = s * (edgeSlope(ty1, wi, w1, ex1, ex2, wc, ir, ue, rc, cmu) - dHc * (1 - ty1) - dH1 + gcy);
+    const g2 = s * (dWc * (1 - tx2) + dW1 + gcx - edgeSlope(tx2, hi, h1, ey1, ey2, hc, ir, ue, rc, cmu));
+    const g3 = s * (dHc * (1 - ty2) + dH1 + gcy - edgeSlope(ty2, wi, w1, ex1, ex2, wc, ir, ue, rc, cmu));
     const check = g0 + g1 + g2 + g3;
     if (check - check !== 0) overflow(fn, `the gradient of box ${r}`, check);
     out[o] = g0;

@@ -42,7 +42,7 @@ export type CompleteBoxIouLossOptions = OptionsOf<typeof spec>;
  * completeBoxIouLoss([0, 0, 2, 2], [0, 0, 2, 2]) // 2.4999999375000013e-8 (eps / (4 + eps): the DIoU part's eps)
  * completeBoxIouLoss([[0, 0, 1, 1]], [[2, 0, 3, 1]]) // 1.399999996
  * completeBoxIouLoss([0, 0, 1, 2], [0, 0, 2, 1]) // 0.7629183409132374
- * completeBoxIouLoss.grad([0, 0, 1, 2], [0, 0, 2, 1]) // [-0.0049149558123912016, 0.16825608896666996, -0.32668225597869716, 0.1633411228244184]
+ * completeBoxIouLoss.grad([0, 0, 1, 2], [0, 0, 2, 1]) // [-0.004914955812391188, 0.16825608896666996, -0.32668225597869716, 0.1633411228244184]
  */
 export const completeBoxIouLoss = defineMultiLoss<[boxes1: Values, boxes2: Values], GradOf<Values>, typeof spec, Boxes>({
   name: 'completeBoxIouLoss',

@@ -6,6 +6,10 @@ import type { FloatArray, GradOf, Values } from '../tensor/types';
 import { defineMultiLoss } from './defineLoss';
 import { readEmbeddings } from './embeddings';
 import { assertSigns } from './signs';
+import * as twoSumModule from '../math/twoSum';
+
+// module-local binding (see bceFromLogits)
+const twoSumErr = twoSumModule.twoSumError;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -121,10 +125,19 @@ class CosinePair {
   rb = 0;
   cos = 0;
   oneMinusCos = 0;
+  /** Σ_j |a_j b_j|, and the low parts of P, n_a, n_b where they were recomputed exactly (exactSums). */
+  pAbs = 0;
+  pl = 0;
+  nal = 0;
+  nbl = 0;
 
   measure(a: FloatArray, b: FloatArray, o: number, cols: number): void {
     this.sums(a, b, o, cols, 1, 1);
     if (!(this.na < Infinity && this.nb < Infinity)) this.sums(a, b, o, cols, this.na < Infinity ? 1 : DOWN, this.nb < Infinity ? 1 : DOWN);
+    this.pl = this.nal = this.nbl = 0;
+    // P far below its terms has cancelled (nearly orthogonal rows), and nearly parallel ones need
+    // c = P / n_a beyond float64 (b_⊥ = b - c a inherits c's rounding times |b|): sums recomputed exactly
+    if (!(Math.abs(this.p) >= 2 ** -20 * this.pAbs) || this.p * this.p > 0.2 * this.na * this.nb) this.exactSums(a, b, o, cols);
     const { na, nb, p } = this;
     const ea = (this.ea = EPSILON * this.sa * this.sa);
     const eb = (this.eb = EPSILON * this.sb * this.sb);
@@ -139,7 +152,8 @@ class CosinePair {
       this.oneMinusCos = 1 - cos;
       return;
     }
-    const perp = perpSquares(a, b, o, cols, this.sa, this.sb, p / na);
+    const c = p / na;
+    const perp = perpSquares(a, b, o, cols, this.sa, this.sb, c, quotientLow(p, this.pl, na, this.nal, c));
     // (m_a m_b - P²)/(m_a m_b), term by term so that no product overflows
     const ta = na / ma;
     const tb = nb / mb;
@@ -152,18 +166,60 @@ class CosinePair {
     let na = 0;
     let nb = 0;
     let p = 0;
+    let pAbs = 0;
     for (let j = o; j < o + cols; j++) {
       const u = a[j]! * sa;
       const v = b[j]! * sb;
       na += u * u;
       nb += v * v;
       p += u * v;
+      pAbs += Math.abs(u * v);
     }
     this.sa = sa;
     this.sb = sb;
     this.na = na;
     this.nb = nb;
     this.p = p;
+    this.pAbs = pAbs;
+  }
+
+  /**
+   * P, n_a, n_b again as double-doubles (hi in p, na, nb; lo in pl, nal, nbl): Dot2 (Ogita, Rump and
+   * Oishi, 2005), each product exact by Dekker's split and the running sums by TwoSum, so the result is
+   * as if computed in twice the precision (the scaled rows cannot overflow a split).
+   */
+  private exactSums(a: FloatArray, b: FloatArray, o: number, cols: number): void {
+    const { sa, sb } = this;
+    let ph = 0;
+    let pe = 0;
+    let ah = 0;
+    let ae = 0;
+    let bh = 0;
+    let be = 0;
+    for (let j = o; j < o + cols; j++) {
+      const u = a[j]! * sa;
+      const v = b[j]! * sb;
+      const [uh, ul] = split(u);
+      const [vh, vl] = split(v);
+      const uv = u * v;
+      const uu = u * u;
+      const vv = v * v;
+      const s1 = ph + uv;
+      pe += twoSumErr(ph, uv, s1) + (uh * vh - uv + uh * vl + ul * vh + ul * vl);
+      ph = s1;
+      const s2 = ah + uu;
+      ae += twoSumErr(ah, uu, s2) + (uh * uh - uu + 2 * uh * ul + ul * ul);
+      ah = s2;
+      const s3 = bh + vv;
+      be += twoSumErr(bh, vv, s3) + (vh * vh - vv + 2 * vh * vl + vl * vl);
+      bh = s3;
+    }
+    this.p = ph + pe;
+    this.pl = pe - (this.p - ph);
+    this.na = ah + ae;
+    this.nal = ae - (this.na - ah);
+    this.nb = bh + be;
+    this.nbl = be - (this.nb - bh);
   }
 
   /**
@@ -193,6 +249,8 @@ class CosinePair {
     }
     const ca = p / na;
     const cb = p / nb;
+    const caLow = quotientLow(p, this.pl, na, this.nal, ca);
+    const cbLow = quotientLow(p, this.pl, nb, this.nbl, cb);
     const fa = (p * ea) / (na * (na + ea));
     const fb = (p * eb) / (nb * (nb + eb));
     const [cah, cal] = split(ca);
@@ -200,21 +258,31 @@ class CosinePair {
     for (let j = o; j < o + cols; j++) {
       const u = a[j]! * sa;
       const v = b[j]! * sb;
-      da[j] = ga * (minusProduct(v, ca, cah, cal, u) + fa * u);
-      db[j] = gb * (minusProduct(u, cb, cbh, cbl, v) + fb * v);
+      da[j] = ga * (minusProduct(v, ca, cah, cal, u) - caLow * u + fa * u);
+      db[j] = gb * (minusProduct(u, cb, cbh, cbl, v) - cbLow * v + fb * v);
     }
   }
 }
 
-/** |b_⊥|² = Σ_j (sb b_j - c sa a_j)², c = P / n_a, each term without cancellation (see minusProduct). */
-function perpSquares(a: FloatArray, b: FloatArray, o: number, cols: number, sa: number, sb: number, c: number): number {
+/** |b_⊥|² = Σ_j (sb b_j - c sa a_j)², c = P / n_a as c + cLow, each term without cancellation (see minusProduct). */
+function perpSquares(a: FloatArray, b: FloatArray, o: number, cols: number, sa: number, sb: number, c: number, cLow: number): number {
   const [ch, cl] = split(c);
   let perp = 0;
   for (let j = o; j < o + cols; j++) {
-    const q = minusProduct(b[j]! * sb, c, ch, cl, a[j]! * sa);
+    const u = a[j]! * sa;
+    const q = minusProduct(b[j]! * sb, c, ch, cl, u) - cLow * u;
     perp += q * q;
   }
   return perp;
+}
+
+/** The low part of (ph + pl) / (nh + nl) beyond q = fl(ph / nh): ((ph - q nh) + pl - q nl) / nh, q nh exact (Dekker). */
+function quotientLow(ph: number, pl: number, nh: number, nl: number, q: number): number {
+  const r = q * nh;
+  const [qh, ql] = split(q);
+  const [nhh, nhl] = split(nh);
+  const re = qh * nhh - r + qh * nhl + ql * nhh + ql * nhl;
+  return (ph - r - re + pl - q * nl) / nh;
 }
 
 function split(x: number): [number, number] {

@@ -68,7 +68,8 @@ function pass(c: Prepared, dx: FloatArray | null, dv: FloatArray | null): number
     const j = per === 1 ? i : Math.floor(i / per);
     const vi = v[j]! > eps ? v[j]! : eps;
     const d = x[i]! - y[i]!;
-    const q = (d * d) / vi;
+    // d (d / v), not d² / v: d² may overflow (or underflow) where d² / v does not
+    const q = d * (d / vi);
     const l = 0.5 * (Math.log(vi) + q) + k;
     total += l;
     if (items) items[i] = l;

@@ -36,7 +36,8 @@ export const mape = elementwiseLoss({
   kernel: kernel({
     term(x, y) {
       const m = y < 0 ? -y : y;
-      return (100 * (x > y ? x - y : y - x)) / (m > EPS ? m : EPS);
+      // 100 (|x - y| / m): 100 |x - y| may overflow where the percentage does not
+      return 100 * ((x > y ? x - y : y - x) / (m > EPS ? m : EPS));
     },
     slope(x, y, _a, _b, c) {
       const m = y < 0 ? -y : y;

@@ -2,8 +2,12 @@ import { numberOption, reduction, type OptionsOf, type Parsed } from '../options
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat } from '../tensor/flatten';
 import type { FloatArray, GradOf, Values } from '../tensor/types';
+import * as twoSumModule from '../math/twoSum';
 import { defineMultiLoss } from './defineLoss';
 import { assertSigns } from './signs';
+
+// module-local bindings (see bceFromLogits)
+const { compensated, twoSumError } = twoSumModule;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -60,7 +64,12 @@ function pass(c: Prepared, d1: FloatArray | null, d2: FloatArray | null): number
   const items = c.reduction === 'none' ? new Float64Array(size) : null;
   let total = 0;
   for (let i = 0; i < size; i++) {
-    const z = -y[i]! * (x1[i]! - x2[i]!) + margin;
+    // z = -y (x1 - x2) + m with both roundings compensated (y = ±1, so -y d is exact): its sign, and
+    // with it whether the pair is active, is the exact one even where m cancels x1 - x2
+    const d = x1[i]! - x2[i]!;
+    const t = -y[i]! * d;
+    const zhi = t + margin;
+    const z = compensated(zhi, twoSumError(t, margin, zhi) - y[i]! * twoSumError(x1[i]!, -x2[i]!, d));
     const l = z > 0 ? z : 0;
     total += l;
     if (items) items[i] = l;

@@ -13,6 +13,15 @@ export type MsleOptions = OptionsOf<typeof spec>;
 const EPS = 1e-7;
 
 /**
+ * log(1 + X) - log(1 + Y) for X, Y >= ε. Where X and Y are within a factor 2 the difference of two
+ * rounded logarithms loses its digits, and log1p((X - Y) / (1 + Y)) keeps them (X - Y exact there,
+ * 1 + Y rounded once); elsewhere the logarithms differ enough to subtract.
+ */
+function logRatio(X: number, Y: number): number {
+  return X > 0.5 * Y && X < 2 * Y ? Math.log1p((X - Y) / (1 + Y)) : Math.log1p(X) - Math.log1p(Y);
+}
+
+/**
  * Mean squared logarithmic error (평균 제곱 로그 오차): the squared error of $\log(1 + \cdot)$, so
  * relative errors count rather than absolute ones. Elementwise over any shape:
  *
@@ -36,13 +45,13 @@ export const msle = elementwiseLoss({
   // d = log1p(max(x, ε)) - log1p(max(y, ε)); d/dx d² = 2 d / (1 + x) above the floor, 0 on it
   kernel: kernel({
     term(x, y) {
-      const d = Math.log1p(x > EPS ? x : EPS) - Math.log1p(y > EPS ? y : EPS);
+      const d = logRatio(x > EPS ? x : EPS, y > EPS ? y : EPS);
       // the floor would hide NaN and -Infinity; x - x and y - y (0 or NaN) keep them in the total
       return d * d + (x - x) + (y - y);
     },
     slope(x, y, _a, _b, c) {
       if (!(x > EPS)) return x === x ? 0 : x;
-      return (2 * c * (Math.log1p(x) - Math.log1p(y > EPS ? y : EPS))) / (1 + x);
+      return (2 * c * logRatio(x, y > EPS ? y : EPS)) / (1 + x);
     },
   }),
   prepare: (input, target, o) => readElements('msle', input, target, o.reduction),

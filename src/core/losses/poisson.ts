@@ -3,6 +3,10 @@ import { reduction, type OptionsOf } from '../options';
 import { checkFinite } from '../tensor/flatten';
 import type { Values } from '../tensor/types';
 import { elementwiseLoss, kernel, readElements } from './elementwise';
+import * as rateModule from './rateSlope';
+
+// module-local binding (see bceFromLogits)
+const rateSlope = rateModule.rateSlope;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -30,7 +34,7 @@ const EPS = 1e-7;
  *
  * @example
  * poisson([1, 2], [1, 0]) // 1.4999999500000025
- * poisson.grad([2], [4]) // [-0.9999999000000053]
+ * poisson.grad([2], [4]) // [-0.999999900000005]
  */
 export const poisson = elementwiseLoss({
   name: 'poisson',
@@ -38,7 +42,7 @@ export const poisson = elementwiseLoss({
   // d/dx (x - y log(x + ε)) = 1 - y / (x + ε)
   kernel: kernel({
     term: (x, y) => x - y * Math.log(x + EPS),
-    slope: (x, y, _a, _b, c) => c * (1 - y / (x + EPS)),
+    slope: (x, y, _a, _b, c) => c * rateSlope(x, y, EPS),
   }),
   prepare(input: Values, target: Values, o) {
     const e = readElements('poisson', input, target, o.reduction);

@@ -3,6 +3,11 @@ import { flag, numberOption, reduction, type OptionsOf } from '../options';
 import { checkFinite } from '../tensor/flatten';
 import type { Values } from '../tensor/types';
 import { elementwiseLoss, kernel, readElements } from './elementwise';
+import * as rateModule from './rateSlope';
+import { ddLog } from '../math/doubleDouble';
+
+// module-local binding (see bceFromLogits)
+const rateSlope = rateModule.rateSlope;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -19,6 +24,26 @@ const spec = {
 export type PoissonNllLossOptions = OptionsOf<typeof spec>;
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** x - log y to ~2^-100 absolutely (y > 0): log y in double-double, x - its high part exact where they are close. */
+function logRatio(x: number, y: number): number {
+  const l = ddLog({ hi: y, lo: 0 });
+  return x - l.hi - l.lo;
+}
+
+/** e^u - 1 - u without the cancellation of expm1(u) - u for small u: u²/2 (1 + u/3 (1 + u/4 (...))). */
+function expm1MinusX(u: number): number {
+  if (!(Math.abs(u) < 0.5)) return Math.expm1(u) - u;
+  let r = 1;
+  for (let k = 18; k >= 3; k--) r = 1 + (r * u) / k;
+  return 0.5 * u * u * r;
+}
+
+/** e^x - y, the slope on log-rates: near e^x = y (where it cancels) y expm1(x - log y), else as written. */
+function expMinus(x: number, y: number): number {
+  const e = Math.exp(x);
+  return e > 0.25 * y && e < 4 * y ? y * Math.expm1(logRatio(x, y)) : e - y;
+}
 
 /**
  * Poisson negative log-likelihood (푸아송 음의 로그 가능도) of counts $y$ under predicted rates.
@@ -45,10 +70,16 @@ export const poissonNllLoss = elementwiseLoss({
   // d/dx (e^x - y x) = e^x - y; d/dx (x - y log(x + ε)) = 1 - y / (x + ε); Stirling's term has no x.
   kernel: kernel({
     term(x, y, a, b) {
+      if (a === 3 && y > 1) {
+        // e^x - y x + y log y - y = y (e^u - 1 - u), u = x - log y: near the optimum e^x ≈ y the two
+        // halves cancel to it, so it is computed as such there
+        const e = Math.exp(x);
+        if (e > 0.25 * y && e < 4 * y) return y * expm1MinusX(logRatio(x, y)) + (HALF_LOG_2PI + 0.5 * Math.log(y));
+      }
       const l = a === 1 || a === 3 ? Math.exp(x) - y * x : x - y * Math.log(x + b);
       return a >= 2 && y > 1 ? l + (y * Math.log(y) - y + HALF_LOG_2PI + 0.5 * Math.log(y)) : l;
     },
-    slope: (x, y, a, b, c) => c * (a === 1 || a === 3 ? Math.exp(x) - y : 1 - y / (x + b)),
+    slope: (x, y, a, b, c) => c * (a === 1 || a === 3 ? expMinus(x, y) : rateSlope(x, y, b)),
   }),
   prepare(input: Values, target: Values, o) {
     const e = readElements('poissonNllLoss', input, target, o.reduction, (o.logInput ? 1 : 0) + (o.full ? 2 : 0), o.eps);

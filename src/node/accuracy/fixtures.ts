@@ -20,11 +20,17 @@ export interface Reference {
   valueLo: (number | null) | (number | null)[];
   /** Where `value` was sampled, for large vector results. */
   valueIndices?: number[];
-  /** The exact gradient d value / d input, flat row-major (of the sum of the items for 'none'). */
+  /**
+   * The exact gradient d value / d input, flat row-major (of the sum of the items for 'none'); for a
+   * loss of several arguments, d value / d each differentiable argument, flat, concatenated in
+   * argument order (as `.grad`'s array of gradients flattens).
+   */
   grad?: (number | null)[];
   gradLo?: (number | null)[];
   /** Where `grad` was sampled, for large inputs. */
   gradIndices?: number[];
+  /** A loss of several arguments: the length of each differentiable argument's part of `grad`. */
+  gradSizes?: number[];
 }
 
 export interface TorchResult {
@@ -39,8 +45,13 @@ export interface AccuracyCase {
   note: string;
   tags: string[];
   dtype: 'float64' | 'float32';
-  input: unknown;
+  /** The input (absent for a loss of several arguments: see `args`). */
+  input?: unknown;
   target?: unknown;
+  /** A loss of several arguments (gaussianNllLoss, tripletMarginLoss, ctcLoss ...): every positional argument, literal, in order. */
+  args?: unknown[];
+  /** Their names, as the export's `args` lists them. */
+  argNames?: string[];
   options: Record<string, unknown>;
   /** [index, value] pairs of the generated input, for formula inputs. */
   check?: [number, number][];

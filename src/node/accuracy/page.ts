@@ -102,7 +102,7 @@ export function accuracyPage(report: AccuracyReport, source: string): string {
       'Every number below is computed when the site is built, by the same code as the accuracy test suite (`test/accuracy/`).',
   );
   lines.push(
-    `How errors are measured: the relative error |computed − exact| / |exact|, the worst over a case's elements (every element of a gradient or of a \`'none'\` result; at 30 sampled indices for inputs of 1e5 elements and more) and over every way of calling the export (\`f\`, \`f.grad\`, \`f.valueAndGrad\`). Where the exact result is 0 or subnormal there is no relative precision to promise; there the error is absolute and bounded by 2^-1022 (shown as "abs"). "Never less accurate than PyTorch" allows a floor of ${formatError(TORCH_FLOOR)} (2 ulp). A cell reads value / gradient; — means the system has no such function.`,
+    `How errors are measured: the relative error |computed − exact| / |exact|, the worst over a case's elements (every element of a gradient, of each of the gradients of a loss of several arguments, or of a \`'none'\` result; at 30 sampled indices for inputs of 1e5 elements and more) and over every way of calling the export (\`f\`, \`f.grad\`, \`f.valueAndGrad\`). Where the exact result is 0 or subnormal there is no relative precision to promise; there the error is absolute and bounded by 2^-1022 (shown as "abs"). "Never less accurate than PyTorch" allows a floor of ${formatError(TORCH_FLOOR)} (2 ulp). A cell reads value / gradient; — means the system has no such function.`,
   );
   lines.push(
     failing.length === 0

@@ -206,11 +206,19 @@ function valueText(v: unknown): string {
   if (isFormula(v)) return describeFormula(v);
   const s = literal(v);
   if (s.length <= LITERAL_MAX) return s;
-  const shape = Array.isArray(v) ? (Array.isArray(v[0]) ? `[${v.length} x ${(v[0] as unknown[]).length}]` : `[${v.length}]`) : '';
+  const dims: number[] = [];
+  for (let a: unknown = v; Array.isArray(a); a = a[0]) dims.push(a.length);
+  const shape = dims.length ? `[${dims.join(' x ')}]` : '';
   return `${shape} values (${s.slice(0, 40)}…)`;
 }
 
 export function describeInputs(c: AccuracyCase): string {
+  if (c.args) {
+    const names = c.argNames ?? c.args.map((_, k) => `arg${k}`);
+    const parts = c.args.map((a, k) => `${names[k]} ${valueText(a)}`);
+    if (Object.keys(c.options).length) parts.push(`options ${literal(c.options)}`);
+    return parts.join('; ');
+  }
   const parts = [`input ${valueText(c.input)}`];
   if (c.target !== undefined) parts.push(`target ${valueText(c.target)}`);
   if (Object.keys(c.options).length) parts.push(`options ${literal(c.options)}`);

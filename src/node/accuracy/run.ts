@@ -2,7 +2,9 @@
  * Runs one accuracy case through losslab, every way a caller gets a value or a gradient:
  * `f(input, target, options)`, `f.grad(...)` and `f.valueAndGrad(...)`, and for float32 cases
  * also with the gradient written into a caller's Float32Array (`out`), the fast path.
- * Helpers (softmax, logSoftmax, sigmoid, logSumExp, entropy) are called as `f(input)`.
+ * Helpers (softmax, logSoftmax, sigmoid, logSumExp, entropy) are called as `f(input)`; losses of
+ * several arguments as `f(...args, options)`, their gradients (one per differentiable argument)
+ * flattened and concatenated in argument order.
  */
 import * as losslab from '../../index';
 import { caseInput, isGenerated, materialize, type AccuracyCase } from './fixtures';
@@ -94,19 +96,39 @@ export function holdsProbabilities(c: AccuracyCase): boolean {
   return Array.isArray(input) && !Array.isArray(input[0]) && t.length === input.length && input.length > 1;
 }
 
+function attempt(path: string, run: () => Omit<PathResult, 'path'>): PathResult {
+  try {
+    return { path, ...run() };
+  } catch (e) {
+    return { path, error: (e as Error).message };
+  }
+}
+
+/** A loss of several arguments: its literal arguments as they are (float64 only). */
+function runMulti(f: AnyFn, c: AccuracyCase): PathResult[] {
+  if (c.dtype !== 'float64') throw new Error(`${c.name}: cases of several arguments are float64`);
+  const args = c.args!;
+  const o = c.options;
+  const vi = c.reference.valueIndices;
+  const gi = c.reference.gradIndices;
+  const list = (c.argNames ?? args.map((_, k) => `arg${k}`)).join(', ');
+  return [
+    attempt(`f(${list}, options)`, () => ({ value: pick(flatten(f(...args, o)), vi) })),
+    attempt(`f.grad(${list}, options)`, () => ({ grad: pick(flatten(f.grad!(...args, o)), gi) })),
+    attempt(`f.valueAndGrad(${list}, options)`, () => {
+      const r = f.valueAndGrad!(...args, o);
+      return { value: pick(flatten(r.value), vi), grad: pick(flatten(r.grad), gi) };
+    }),
+  ];
+}
+
 /** Every path of the export on the case; each path's numbers are taken at the reference's indices. */
 export function runLosslab(exportName: string, c: AccuracyCase): PathResult[] {
   const f = losslabExport(exportName);
+  if (c.args) return runMulti(f, c);
   const input = floatValues(caseInput(c), c.dtype);
   const vi = c.reference.valueIndices;
   const gi = c.reference.gradIndices;
-  const attempt = (path: string, run: () => Omit<PathResult, 'path'>): PathResult => {
-    try {
-      return { path, ...run() };
-    } catch (e) {
-      return { path, error: (e as Error).message };
-    }
-  };
   if (HELPERS.has(exportName)) {
     const paths = [attempt(`${exportName}(input)`, () => ({ value: pick(flatten(f(input)), vi) }))];
     // a helper with a gradient (entropy): where the reference has one

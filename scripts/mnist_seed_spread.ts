@@ -61,16 +61,16 @@ function evaluate(model: Linear) {
   let correct = 0;
   for (let i = 0; i < test.count; i++) {
     let best = 0;
-    for (let c = 1; c < 10; c++) if (logits[i * 10 + c] > logits[i * 10 + best]) best = c;
+    for (let c = 1; c < 10; c++) if (logits[i * 10 + c]! > logits[i * 10 + best]!) best = c;
     let z = 0;
-    for (let c = 0; c < 10; c++) z += Math.exp(logits[i * 10 + c] - logits[i * 10 + best]);
+    for (let c = 0; c < 10; c++) z += Math.exp(logits[i * 10 + c]! - logits[i * 10 + best]!);
     const confidence = 1 / z;
     const bin = Math.min(BINS - 1, Math.floor(confidence * BINS));
-    count[bin]++;
-    confidenceSum[bin] += confidence;
+    count[bin] = count[bin]! + 1;
+    confidenceSum[bin] = confidenceSum[bin]! + confidence;
     if (best === test.labels[i]) {
       correct++;
-      correctIn[bin]++;
+      correctIn[bin] = correctIn[bin]! + 1;
     }
   }
   return { accuracy: (100 * correct) / test.count, bins: { count, confidenceSum, correct: correctIn } };

@@ -37,7 +37,7 @@ export function bceFromLogits(x: number, y: number, q: number, s: number): numbe
 }
 
 /** Below this fraction of its terms, a gradient (1 - t) σ(x) - q t σ(-x) has lost 20 bits and is redone in double-double. */
-const CANCELLED = 2 ** -20;
+export const CANCELLED = 2 ** -20;
 
 /**
  * dℓ/dx = (1 - t) σ(x) - q t σ(-x), from d softplus(x)/dx = σ(x) (for q = 1 it is σ(x) - t; under

@@ -1,5 +1,6 @@
 import { numberOption, optionalNumberOrValues, reduction, type OptionsOf } from '../options';
 import { bceLogits } from './bceFromLogits';
+import { bceLogitsBlocks } from './bceLogitsBlock';
 import { broadcastOption, readBinaryPair } from './binaryPair';
 import { elements, elementwiseLoss } from './elementwise';
 
@@ -52,6 +53,7 @@ export const binaryCrossEntropyWithLogits = elementwiseLoss({
   name: 'binaryCrossEntropyWithLogits',
   options: spec,
   kernel: bceLogits,
+  fast: bceLogitsBlocks,
   prepare(input, target, o) {
     const fn = 'binaryCrossEntropyWithLogits';
     const pair = readBinaryPair(fn, input, target, { probabilities: false, weight: o.weight });

@@ -1,0 +1,79 @@
+import type { FloatArray } from '../tensor/types';
+import * as expModule from '../math/fastExp';
+import * as logModule from '../math/fastLog';
+import * as bceModule from './bceFromLogits';
+import type { Elements, FastBlock } from './elementwise';
+
+// module-local bindings (see bceFromLogits)
+const expUnchecked = expModule.expUnchecked;
+const fastLogNormal = logModule.fastLogNormal;
+const CANCELLED = bceModule.CANCELLED;
+
+/** The eight float64 lanes of a block, as sumLoop's (elementwise.ts). */
+const LANES = new Float64Array(8);
+
+/**
+ * The blocks of binaryCrossEntropyWithLogits on float32 logits and targets without per-element
+ * weights or posWeight and without label smoothing (a scalar weight and posWeight are taken): the
+ * loop of elementwise.ts, with bceFromLogits and its slope written out in it, operation for
+ * operation, so each block's sum and gradient have the loop's bits (the tests compare both).
+ *
+ * Why: the loop reaches the kernel through k.term and k.slope, and V8 inlines a call only while
+ * the inlined bytecode stays under 920 bytes, a candidate counted with what its own optimized code
+ * inlines, times 1.2. bceFromLogits (with fastExp, fastLog1p) comes to ~750 bytes by itself, so it
+ * stayed a call, and a call's double arguments and result are boxed: 32 bytes of garbage per
+ * element (a scavenge every ~130k elements, 40 % of the 1e6 bench in GC). Here only expUnchecked
+ * and fastLogNormal are left to inline (~470 bytes). A block with a logit beyond ±709 (where
+ * expUnchecked is not fastExp) or a gradient that cancels (redone in double-double by the slope)
+ * returns undefined and the loop takes it.
+ */
+export function bceLogitsBlocks(e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
+  const { x, y } = e;
+  if (!(x instanceof Float32Array && y instanceof Float32Array) || e.w !== null || e.q !== null || e.b !== 0 || items !== null) return null;
+  // narrowed by a conditional, not by `out !== null && ...`, which needs strictNullChecks (tslab compiles without)
+  const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
+  if (out32 === undefined) return null;
+  const ws = e.ws;
+  const q = e.a;
+  return (from, to) => bceLogitsBlock(x, y, out32, from, to, ws, q, s * ws);
+}
+
+/**
+ * Σ ws ℓ_i over [from, to) in sumLoop's eight lanes, writing out[i] = fround(c ∂ℓ/∂x_i) (and adding
+ * v - v to the term, as sumLoop does); undefined where the loop must take the block (see above).
+ */
+function bceLogitsBlock(x: Float32Array, y: Float32Array, out: Float32Array | null, from: number, to: number, ws: number, q: number, c: number): number | undefined {
+  const lanes = LANES;
+  lanes.fill(0);
+  for (let i = from; i < to; i++) {
+    const xi = x[i]!;
+    const yi = y[i]!;
+    // bceFromLogits (s = 0): fastLog1p(fastExp(-|x|)), fastExp as expUnchecked on [-709, 0]
+    const z = -Math.abs(xi);
+    if (!(z >= -709)) return undefined;
+    const ex = expUnchecked(z);
+    const u = 1 + ex;
+    const ub = u - 1;
+    const lp = fastLogNormal(u, 1 - (u - ub) + (ex - ub));
+    const neg = (xi < 0 ? -xi : 0) + lp;
+    const pos = (xi > 0 ? xi : 0) + lp;
+    let l = ws * (q * yi * neg + (1 - yi) * pos);
+    if (out !== null) {
+      // bceFromLogitsSlope (s = 0): sigmoidPair's σ(x), σ(-x), then (1 - t) σ(x) - q t σ(-x)
+      const big = 1 / u;
+      const small = ex / u;
+      const p = xi >= 0 ? big : small;
+      const n = xi >= 0 ? small : big;
+      const a = (1 - yi) * p;
+      const b = q * yi * n;
+      const g = a - b;
+      if (Math.abs(g) < CANCELLED * (a + b)) return undefined;
+      const v = Math.fround(c * g);
+      out[i] = v;
+      l += v - v;
+    }
+    const j = (i - from) & 7;
+    lanes[j] = lanes[j]! + l;
+  }
+  return lanes[0]! + lanes[2]! + (lanes[4]! + lanes[6]!) + (lanes[1]! + lanes[3]! + (lanes[5]! + lanes[7]!));
+}

@@ -277,7 +277,9 @@ describe.runIf(runs)('the built documentation site', () => {
     const started = Date.now();
     await page.getByTestId('live-run-all').click();
     const last = cells[cells.length - 1]!.n;
-    await expect.poll(() => status(page, last), { timeout: 240_000 }).toMatch(/done|error/);
+    // Run all stops at the first cell that fails, as Jupyter's does: wait for the last cell or a failure
+    const failed = page.locator('[data-testid="live-cell"][data-status="error"]');
+    await expect.poll(async () => ((await failed.count()) > 0 ? 'error' : await status(page, last)), { timeout: 240_000 }).toMatch(/done|error/);
     console.log(`notebook 05, Run all: ${cells.length} cells in ${Date.now() - started} ms`);
     const statuses = await page.locator('[data-testid="live-cell"]').evaluateAll((els) => els.map((e) => `${e.getAttribute('data-cell')}:${e.getAttribute('data-status')}`));
     expect(

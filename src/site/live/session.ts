@@ -150,7 +150,7 @@ export class Session {
     if (this.runningAll) return;
     this.runningAll = true;
     try {
-      for (const cell of [...this.cells.keys()].sort((a, b) => a - b)) {
+      for (const cell of Array.from(this.cells.keys()).sort((a, b) => a - b)) {
         if (!this.runningAll || !(await this.run(cell))) break;
       }
     } finally {

@@ -110,6 +110,9 @@ export const simd = {
   f64x2Sub: s(0xf1),
   f64x2Mul: s(0xf2),
   f64x2Div: s(0xf3),
+  /** pmin(a, b) = b < a ? b : a, pmax(a, b) = a < b ? b : a (pseudo-min/max: one instruction, the comparison's operand on NaN). */
+  f64x2Pmin: s(0xf6),
+  f64x2Pmax: s(0xf7),
   f64x2Abs: s(0xec),
   f64x2Neg: s(0xed),
   f64x2Gt: s(0x4a),

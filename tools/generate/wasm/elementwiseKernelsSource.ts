@@ -75,8 +75,8 @@ const mae: PairLoss = {
 };
 
 /**
- * huber (a = δ): d = |x - y|, ℓ = d < a ? (0.5 d) d : a (d - 0.5 a); with d = x - y,
- * c ∂ℓ/∂x = c (d > a ? a : d < -a ? -a : d).
+ * huber (a = δ > 0): d = |x - y|, ℓ = d < a ? (0.5 d) d : a (d - 0.5 a); with d = x - y,
+ * c ∂ℓ/∂x = c (d > a ? a : d < -a ? -a : d) = c pmin(pmax(d, -a), a).
  */
 const huber: PairLoss = {
   name: 'huberF32',
@@ -106,18 +106,14 @@ const huber: PairLoss = {
       simd.f64x2Lt,
       simd.bitselect,
       set(p.l),
+      // pmin(pmax(d, -a), a) = a < (d < -a ? -a : d) ? a : (d < -a ? -a : d), which for a > 0 is
+      // the slope's d > a ? a : d < -a ? -a : d (NaN included), in two instructions for four
       get(p.c),
-      get(p.a),
-      get(p.k[1]!),
-      get(p.d),
       get(p.d),
       get(p.k[1]!),
-      simd.f64x2Lt,
-      simd.bitselect,
-      get(p.d),
+      simd.f64x2Pmax,
       get(p.a),
-      simd.f64x2Gt,
-      simd.bitselect,
+      simd.f64x2Pmin,
       simd.f64x2Mul,
       set(p.g),
     ),

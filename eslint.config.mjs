@@ -66,7 +66,10 @@ export default defineConfig(
         {
           patterns: [
             { group: ['**/tools/**', '**/test/**'], message: 'src/ never imports from tools/ or test/.' },
-            { regex: '/node/(?!notebook/(checkRecord|charts)$)', message: 'src/site imports from src/node only src/node/notebook/checkRecord and charts (pure, browser-safe).' },
+            {
+              regex: '/node/(?!notebook/(checkRecord|charts|pixels)$)',
+              message: 'src/site imports from src/node only src/node/notebook/checkRecord, charts and pixels (pure, browser-safe).',
+            },
           ],
         },
       ],

@@ -5,14 +5,10 @@
  * `application/vnd.losslab.check+json` record for `npm run notebooks`, which collects the
  * records from the executed notebooks (ours or Jupyter's) into `reproduction.json`.
  */
-import { CHECK_MIME, checkRecord, formatCheck, type CheckSpec } from './checkRecord';
+import { runCheck, type CheckSpec } from './checkRecord';
 import { display } from './display';
 
-export { CHECK_MIME, CHECK_KINDS, formatCheck, type CheckKind, type CheckRecord, type CheckSpec } from './checkRecord';
-
-export class CheckFailedError extends Error {
-  override name = 'CheckFailedError';
-}
+export { CHECK_MIME, CHECK_KINDS, CheckFailedError, formatCheck, type CheckKind, type CheckRecord, type CheckSpec } from './checkRecord';
 
 /**
  * Compares `actual` with `expected` within `tolerance`, displays
@@ -26,9 +22,5 @@ export class CheckFailedError extends Error {
  * // displays ✓ fair die entropy — source, seed 003: 1.7918, losslab 1.791759469, |Δ| 4.1e-5 ≤ 0.00005
  */
 export function check(spec: CheckSpec): number {
-  const record = checkRecord(spec);
-  const line = formatCheck(record);
-  display({ 'text/plain': line, [CHECK_MIME]: record });
-  if (!record.pass) throw new CheckFailedError(`check failed: ${line.slice(2)}`);
-  return record.actual;
+  return runCheck(spec, display);
 }

@@ -64,6 +64,24 @@ export function checkRecord(spec: CheckSpec): CheckRecord {
   return { example, kind: kind as CheckKind, source, expected, actual, tolerance, delta, pass };
 }
 
+/** Thrown by a failing check, so the cell (and `npm run notebooks`) fails. */
+export class CheckFailedError extends Error {
+  override name = 'CheckFailedError';
+}
+
+/**
+ * The whole of `check()` but the output channel, shared by the Node helper and the live pages':
+ * validates, shows the line and its record through `show`, returns `actual`, and throws
+ * `CheckFailedError` when the check fails.
+ */
+export function runCheck(spec: CheckSpec, show: (bundle: Record<string, string | object>) => void): number {
+  const record = checkRecord(spec);
+  const line = formatCheck(record);
+  show({ 'text/plain': line, [CHECK_MIME]: record });
+  if (!record.pass) throw new CheckFailedError(`check failed: ${line.slice(2)}`);
+  return record.actual;
+}
+
 /** What the comparison is against, as readers see it: `seed 000`, `PyTorch`, `identity`. */
 export function checkAgainst(r: Pick<CheckRecord, 'kind' | 'source'>): string {
   return r.kind === 'source' ? `seed ${r.source}` : r.source;

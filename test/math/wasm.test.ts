@@ -52,7 +52,7 @@ describe('the WebAssembly SIMD kernels', () => {
     }
   });
 
-  it('vlog gives fastLogNormal bits for a in [2^-1022, 1], with and without a low part', () => {
+  it('vlog gives fastLogNormal bits for a in [2^-1022, 2^1022 √2), with and without a low part', () => {
     const k = instantiateKernels<TestKernels>(testModule())!;
     const n = 200000;
     reserveWasmMemory(k, WASM_WORK_AT + 24 * n);
@@ -65,8 +65,16 @@ describe('the WebAssembly SIMD kernels', () => {
       a[i] = i % 2 ? Math.max(p, 2.2250738585072014e-308) : q;
       t[i] = i % 2 ? 0 : 1 - q - p;
     }
-    a.set([2.2250738585072014e-308, 1, 0.5, 0.7071067811865476]);
-    t.set([0, 0, 0, 0]);
+    // log1p's arguments 1 + e, e in (0, 1], with the exact rest (as bceLogitsBlock passes them), and large a
+    for (let i = 0; i < n; i += 5) {
+      const e = i % 2 ? u() : u() ** 20;
+      const w = 1 + e;
+      const wb = w - 1;
+      a[i] = i % 10 === 5 ? 2 ** (1022 * u()) : w;
+      t[i] = i % 10 === 5 ? 0 : 1 - (w - wb) + (e - wb);
+    }
+    a.set([2.2250738585072014e-308, 1, 0.5, 0.7071067811865476, 2, 1.4142135623730951, 2 ** 1022 * 1.4142, 2 ** -1022 * 1.5]);
+    t.set([0, 0, 0, 0, 0, 0, 0, 0]);
     k.logPairs(WASM_WORK_AT, WASM_WORK_AT + 8 * n, WASM_WORK_AT + 16 * n, n);
     const out = new Float64Array(k.memory.buffer, WASM_WORK_AT + 16 * n, n);
     for (let i = 0; i < n; i++) {

@@ -104,6 +104,7 @@ export const simd = {
   i64x2ExtendLowI32x4S: s(0xc7),
   i32x4ShrS: s(0xac),
   i32x4Shl: s(0xab),
+  i32x4Sub: s(0xb1),
   i64x2Add: s(0xce),
   i64x2Shl: s(0xcb),
   f64x2Add: s(0xf0),

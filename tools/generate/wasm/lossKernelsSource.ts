@@ -4,12 +4,8 @@
  * operation (same constants, same tables, same order of every rounding), so both give the same
  * bits; the tests check that. `npm run generate` embeds the module in src/core/math/wasmBinary.ts.
  */
-import { tables } from '../tables/generateElementaryTables';
 import { assemble, cat, F64, I32, Locals, op, simd, uleb, V128, type Code, type Func } from './assembler';
-
-// The constants of src/core/math/elementaryTables.ts, from its generator (so one `npm run generate`
-// after a change of the tables also rebuilds these kernels with the new values).
-const { INV_LN2_N, LN2_HI, LN2_LO, LN2N_HI, LN2N_LO } = tables();
+import { expLocals, logLocals, vexp, vexpConstants, vlog, vlogConstants, type Splat } from './vectorMath';
 
 /**
  * Memory layout (bytes): the exp table, 128 pairs (2^(j/128) hi, tail); the log table, 128 pairs
@@ -20,7 +16,6 @@ export const LOG_TABLE_AT = 2048;
 /** The kernels' constant vectors, written by `init` (loaded from memory, V8 keeps them out of the instruction stream). */
 export const CONST_AT = 4096;
 export const WORK_AT = 8192;
-const SHIFT = 6755399441055744;
 
 const get = op.localGet;
 const set = op.localSet;
@@ -33,7 +28,7 @@ function slot(v: number | bigint): number {
   return i;
 }
 /** Loads the constant vector v from memory. */
-const splatF64 = (v: number | bigint): Code => cat(op.i32(0), simd.load(CONST_AT + 16 * slot(v)));
+const splatF64: Splat = (v) => cat(op.i32(0), simd.load(CONST_AT + 16 * slot(v)));
 
 /** init(): writes every constant vector the kernels load (call once, before any kernel). */
 function init(): Func {
@@ -47,101 +42,21 @@ function init(): Func {
   return { name: 'init', params: [], results: [], locals: [], body };
 }
 
-/** Locals holding the constant vectors of vexp, set by vexpConstants. */
-interface ExpLocals {
-  inv: number;
-  shift: number;
-  hi: number;
-  lo: number;
-  c3: number;
-  c4: number;
-  c5: number;
-  half: number;
-  bias: number;
-  // scratch
-  kd: number;
-  r: number;
-  r2: number;
-  ki: number;
-  p0: number;
-  p1: number;
-  t: number;
-  tj: number;
-}
-
-function vexpConstants(l: ExpLocals): Code {
-  return cat(
-    splatF64(INV_LN2_N), set(l.inv),
-    splatF64(SHIFT), set(l.shift),
-    splatF64(LN2N_HI), set(l.hi),
-    splatF64(LN2N_LO), set(l.lo),
-    splatF64(0.5), set(l.half),
-    splatF64(1 / 6), set(l.c3),
-    splatF64(1 / 24), set(l.c4),
-    splatF64(1 / 120), set(l.c5),
-    splatF64(1023n), set(l.bias),
-  );
-}
-
-/**
- * e^z for the two lanes of the v128 local `z`, left on the stack: expUnchecked's steps,
- * kd = (z INV + SHIFT) - SHIFT, r = (z - kd HI) - kd LO, k = int(kd), j = k & 127,
- * t = ((tail_j + r) + r² (1/2 + r/6)) + r⁴ (1/24 + r/120), (T_j + T_j t) 2^(k >> 7).
- */
-function vexp(z: number, l: ExpLocals): Code {
-  const lane = (p: number, i: number) =>
-    cat(get(l.ki), simd.i32x4ExtractLane(i), op.i32(127), op.i32And, op.i32(4), op.i32Shl, simd.load(EXP_TABLE_AT), set(p));
-  return cat(
-    get(z), get(l.inv), simd.f64x2Mul, get(l.shift), simd.f64x2Add, get(l.shift), simd.f64x2Sub, set(l.kd),
-    get(z), get(l.kd), get(l.hi), simd.f64x2Mul, simd.f64x2Sub, get(l.kd), get(l.lo), simd.f64x2Mul, simd.f64x2Sub, set(l.r),
-    get(l.kd), simd.i32x4TruncSatF64x2SZero, set(l.ki),
-    lane(l.p0, 0),
-    lane(l.p1, 1),
-    get(l.p0), get(l.p1), simd.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), set(l.tj),
-    get(l.r), get(l.r), simd.f64x2Mul, set(l.r2),
-    // t = ((tail + r) + r2 (1/2 + r/6)) + (r2 r2) (1/24 + r/120)
-    get(l.p0), get(l.p1), simd.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]),
-    get(l.r), simd.f64x2Add,
-    get(l.r2), get(l.half), get(l.r), get(l.c3), simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul, simd.f64x2Add,
-    get(l.r2), get(l.r2), simd.f64x2Mul, get(l.c4), get(l.r), get(l.c5), simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul, simd.f64x2Add,
-    set(l.t),
-    // (tj + tj t) 2^(k >> 7), the power of two built from its bits
-    get(l.tj), get(l.tj), get(l.t), simd.f64x2Mul, simd.f64x2Add,
-    get(l.ki), op.i32(7), simd.i32x4ShrS, simd.i64x2ExtendLowI32x4S, get(l.bias), simd.i64x2Add, op.i32(52), simd.i64x2Shl,
-    simd.f64x2Mul,
-  );
-}
-
-/** Locals, plus the v128 sets that vlog and vexp work in. */
-class KernelLocals extends Locals {
-  logLocals(): LogLocals {
-    const v = () => this.add(V128);
-    return {
-      l2hi: v(), l2lo: v(), off: v(), bias: v(), one: v(), step: v(), shift: v(), c2: v(), c3: v(), c4: v(), c5: v(), c6: v(), c7: v(),
-      ei: v(), sc: v(), f: v(), id: v(), ii: v(), p0: v(), p1: v(), r: v(), r2: v(), ef: v(), w: v(), hi: v(),
-    };
-  }
-  expLocals(): ExpLocals {
-    const v = () => this.add(V128);
-    return { inv: v(), shift: v(), hi: v(), lo: v(), c3: v(), c4: v(), c5: v(), half: v(), bias: v(), kd: v(), r: v(), r2: v(), ki: v(), p0: v(), p1: v(), t: v(), tj: v() };
-  }
-}
-
 /** expPairs(inPtr, outPtr, n): out[i] = e^in[i] for f64 arrays of even length n (the tests' check of vexp). */
 function expPairs(): Func {
   const [IN, OUT, N] = [0, 1, 2];
-  const L = new KernelLocals(3);
+  const L = new Locals(3);
   const i = L.add(I32);
   const z = L.add(V128);
-  const e = L.expLocals();
+  const e = expLocals(L);
   const body = cat(
-    vexpConstants(e),
+    vexpConstants(e, splatF64),
     op.i32(0), set(i),
     op.block, op.loop,
     get(i), get(N), op.i32GeS, op.brIf(1),
     get(IN), get(i), op.i32(3), op.i32Shl, op.i32Add, simd.load(), set(z),
     get(OUT), get(i), op.i32(3), op.i32Shl, op.i32Add,
-    vexp(z, e),
+    vexp(z, e, EXP_TABLE_AT),
     simd.store(),
     get(i), op.i32(2), op.i32Add, set(i),
     op.br(0),
@@ -164,11 +79,11 @@ function expPairs(): Func {
  */
 function ceRowsF32(): Func {
   const [X, OUT, E, LAB, RES, ROWS, COLS, SCALE, IGNORE] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const L = new KernelLocals(9);
+  const L = new Locals(9);
   const r = L.add(I32), j = L.add(I32), xo = L.add(I32), oo = L.add(I32), k = L.add(I32), cols4 = L.add(I32), cols2 = L.add(I32), ro = L.add(I32);
   const m = L.add(F64), low = L.add(F64), s = L.add(F64), a = L.add(F64), v = L.add(F64), s0 = L.add(F64), t = L.add(F64), q0 = L.add(F64), y = L.add(F64), f = L.add(F64), h = L.add(F64), lo = L.add(F64);
   const vm = L.add(V128), vl = L.add(V128), z = L.add(V128), acc = L.add(V128), mv = L.add(V128), va = L.add(V128), ev = L.add(V128), accq = L.add(V128), vy = L.add(V128);
-  const e = L.expLocals();
+  const e = expLocals(L);
   const xAt = (idx: Code) => cat(get(xo), idx, op.i32(2), op.i32Shl, op.i32Add);
   const eAt = (idx: Code) => cat(get(E), idx, op.i32(3), op.i32Shl, op.i32Add);
   const oAt = (idx: Code) => cat(get(oo), idx, op.i32(2), op.i32Shl, op.i32Add);
@@ -177,7 +92,7 @@ function ceRowsF32(): Func {
   const minInto = (acc_: number) => cat(get(v), get(acc_), get(v), get(acc_), op.f64Lt, op.select, set(acc_));
   const reduceLane = (l: number) => cat(get(vm), simd.f32x4ExtractLane(l), op.f64PromoteF32, set(v), maxInto(m), get(vl), simd.f32x4ExtractLane(l), op.f64PromoteF32, set(v), minInto(low));
   const body = cat(
-    vexpConstants(e),
+    vexpConstants(e, splatF64),
     get(COLS), op.i32(-4), op.i32And, set(cols4),
     get(COLS), op.i32(-2), op.i32And, set(cols2),
     op.i32(0), set(r),
@@ -223,7 +138,7 @@ function ceRowsF32(): Func {
     op.block, op.loop,
     get(j), get(cols2), op.i32GeS, op.brIf(1),
     xAt(get(j)), simd.load64Zero(), simd.f64x2PromoteLow, get(mv), simd.f64x2Sub, set(z),
-    eAt(get(j)), vexp(z, e), op.localTee(ev), simd.store(),
+    eAt(get(j)), vexp(z, e, EXP_TABLE_AT), op.localTee(ev), simd.store(),
     get(acc), get(ev), simd.f64x2Add, set(vy),
     get(accq), get(ev), get(vy), get(acc), simd.f64x2Sub, simd.f64x2Sub, simd.f64x2Add, set(accq),
     get(vy), set(acc),
@@ -235,7 +150,7 @@ function ceRowsF32(): Func {
     get(j), get(COLS), op.i32LtS,
     op.if,
     xAt(get(j)), op.f32Load(), op.f64PromoteF32, get(m), op.f64Sub, simd.f64x2Splat, set(z),
-    vexp(z, e), simd.f64x2ExtractLane(0), set(v),
+    vexp(z, e, EXP_TABLE_AT), simd.f64x2ExtractLane(0), set(v),
     eAt(get(j)), get(v), op.f64Store(),
     get(s0), get(v), op.f64Add, set(y),
     get(q0), get(v), get(y), get(s0), op.f64Sub, op.f64Sub, op.f64Add, set(q0),
@@ -285,97 +200,6 @@ function ceRowsF32(): Func {
   return { name: 'ceRowsF32', params: [I32, I32, I32, I32, I32, I32, I32, F64, I32], results: [], locals: L.types, body };
 }
 
-interface LogLocals {
-  l2hi: number;
-  l2lo: number;
-  off: number;
-  bias: number;
-  one: number;
-  step: number;
-  shift: number;
-  c2: number;
-  c3: number;
-  c4: number;
-  c5: number;
-  c6: number;
-  c7: number;
-  // scratch
-  ei: number;
-  sc: number;
-  f: number;
-  id: number;
-  ii: number;
-  p0: number;
-  p1: number;
-  r: number;
-  r2: number;
-  ef: number;
-  w: number;
-  hi: number;
-}
-
-function vlogConstants(l: LogLocals): Code {
-  return cat(
-    splatF64(LN2_HI), set(l.l2hi),
-    splatF64(LN2_LO), set(l.l2lo),
-    splatF64(0x3fe6a09en), set(l.off),
-    splatF64(1023n), set(l.bias),
-    splatF64(1), set(l.one),
-    splatF64(0.0078125), set(l.step),
-    splatF64(SHIFT), set(l.shift),
-    splatF64(-0.5), set(l.c2),
-    splatF64(1 / 3), set(l.c3),
-    splatF64(-0.25), set(l.c4),
-    splatF64(0.2), set(l.c5),
-    splatF64(-1 / 6), set(l.c6),
-    splatF64(1 / 7), set(l.c7),
-  );
-}
-
-/**
- * log(a + t) for the two lanes of the v128 locals a (positive normal, at most 1 here: e <= 1022)
- * and t, left on the stack: fastLogNormal's steps, e = ((bits >> 32) - OFF) >> 20, sc = 2^-e from
- * its bits, f = a sc - 1, id = (128 f + SHIFT) - SHIFT, i = (int(id) + 64) & 127,
- * r = ((f - id/128) + t sc) / (1 + id/128), w = e ln2_hi + logc_hi, hi = w + r, lo = (w - hi) + r,
- * result hi + ((lo + (e ln2_lo + logc_lo)) + p(r)).
- */
-function vlog(a: number, t: number, l: LogLocals): Code {
-  const lane = (p: number, i: number) =>
-    cat(get(l.ii), simd.i32x4ExtractLane(i), op.i32(64), op.i32Add, op.i32(127), op.i32And, op.i32(4), op.i32Shl, simd.load(LOG_TABLE_AT), set(p));
-  return cat(
-    get(a), op.i32(32), simd.i64x2ShrU, get(l.off), simd.i64x2Sub, op.i32(20), simd.i64x2ShrS, set(l.ei),
-    get(l.bias), get(l.ei), simd.i64x2Sub, op.i32(52), simd.i64x2Shl, set(l.sc),
-    get(a), get(l.sc), simd.f64x2Mul, get(l.one), simd.f64x2Sub, set(l.f),
-    get(l.f), splatF64(128), simd.f64x2Mul, get(l.shift), simd.f64x2Add, get(l.shift), simd.f64x2Sub, set(l.id),
-    get(l.id), simd.i32x4TruncSatF64x2SZero, set(l.ii),
-    lane(l.p0, 0),
-    lane(l.p1, 1),
-    // r = ((f - id step) + t sc) / (1 + id step)
-    get(l.f), get(l.id), get(l.step), simd.f64x2Mul, simd.f64x2Sub, get(t), get(l.sc), simd.f64x2Mul, simd.f64x2Add,
-    get(l.one), get(l.id), get(l.step), simd.f64x2Mul, simd.f64x2Add,
-    simd.f64x2Div, set(l.r),
-    // e as f64: the low 32 bits of each i64 lane, converted
-    get(l.ei), get(l.ei), simd.shuffle([0, 1, 2, 3, 8, 9, 10, 11, 0, 1, 2, 3, 8, 9, 10, 11]), simd.f64x2ConvertLowI32x4S, set(l.ef),
-    get(l.ef), get(l.l2hi), simd.f64x2Mul, get(l.p0), get(l.p1), simd.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), simd.f64x2Add, set(l.w),
-    get(l.w), get(l.r), simd.f64x2Add, set(l.hi),
-    get(l.r), get(l.r), simd.f64x2Mul, set(l.r2),
-    get(l.hi),
-    // lo = (w - hi) + r
-    get(l.w), get(l.hi), simd.f64x2Sub, get(l.r), simd.f64x2Add,
-    get(l.ef), get(l.l2lo), simd.f64x2Mul, get(l.p0), get(l.p1), simd.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]), simd.f64x2Add,
-    simd.f64x2Add,
-    // p = r2 ((c2 + r c3) + r2 ((c4 + r c5) + r2 (c6 + r c7)))
-    get(l.r2),
-    get(l.c2), get(l.r), get(l.c3), simd.f64x2Mul, simd.f64x2Add,
-    get(l.r2),
-    get(l.c4), get(l.r), get(l.c5), simd.f64x2Mul, simd.f64x2Add,
-    get(l.r2), get(l.c6), get(l.r), get(l.c7), simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul,
-    simd.f64x2Add, simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul,
-    simd.f64x2Add,
-    simd.f64x2Add,
-  );
-}
-
 /** The float32 1e-12 of PyTorch's gradient floor and the log floor, as binaryCrossEntropy. */
 const GRAD_EPSILON = Math.fround(1e-12);
 const MIN_NORMAL = 2.2250738585072014e-308;
@@ -391,15 +215,15 @@ const MIN_NORMAL = 2.2250738585072014e-308;
  */
 function bceF32(): Func {
   const [P, Y, OUT, PAIRS, SCALE, ACC] = [0, 1, 2, 3, 4, 5];
-  const L = new KernelLocals(6);
+  const L = new Locals(6);
   const i = L.add(I32);
   const p = L.add(V128), y = L.add(V128), q = L.add(V128), a = L.add(V128), t = L.add(V128), h = L.add(V128), d = L.add(V128);
   const acc = [L.add(V128), L.add(V128), L.add(V128), L.add(V128)];
   const zero = L.add(V128), one = L.add(V128), minNormal = L.add(V128), floor = L.add(V128), eps = L.add(V128), scale = L.add(V128);
-  const g = L.logLocals();
+  const g = logLocals(L);
   const at = (base: number, shift: number) => cat(get(base), get(i), op.i32(shift), op.i32Shl, op.i32Add);
   const body = cat(
-    vlogConstants(g),
+    vlogConstants(g, splatF64),
     splatF64(0), set(zero), splatF64(1), set(one), splatF64(MIN_NORMAL), set(minNormal), splatF64(-100), set(floor), splatF64(GRAD_EPSILON), set(eps),
     get(SCALE), simd.f64x2Splat, set(scale),
     ...acc.map((v) => cat(get(zero), set(v))),
@@ -419,7 +243,7 @@ function bceF32(): Func {
     get(one), get(y), simd.f64x2Sub, get(one), get(q), simd.f64x2Sub, get(p), simd.f64x2Sub, simd.f64x2Mul, set(t),
     get(y), get(p), simd.f64x2Mul, get(one), get(y), simd.f64x2Sub, get(q), simd.f64x2Mul, simd.f64x2Add, set(a),
     get(minNormal), get(a), get(a), get(minNormal), simd.f64x2Lt, simd.bitselect, set(a),
-    vlog(a, t, g), set(h),
+    vlog(a, t, g, LOG_TABLE_AT), set(h),
     get(floor), get(h), get(h), get(floor), simd.f64x2Lt, simd.bitselect, set(h),
     // pair j into accumulator j mod 4, then the four rotated: the next pair's is first
     get(acc[0]!), get(h), simd.f64x2Sub, set(h),
@@ -442,19 +266,19 @@ function bceF32(): Func {
 /** logPairs(aPtr, tPtr, outPtr, n): out[i] = log(a[i] + t[i]) (vlog) for f64 arrays of even length n, a in [2^-1022, 1]. */
 function logPairs(): Func {
   const [A, T, OUT, N] = [0, 1, 2, 3];
-  const L = new KernelLocals(4);
+  const L = new Locals(4);
   const i = L.add(I32);
   const a = L.add(V128), t = L.add(V128);
-  const g = L.logLocals();
+  const g = logLocals(L);
   const at = (base: number) => cat(get(base), get(i), op.i32(3), op.i32Shl, op.i32Add);
   const body = cat(
-    vlogConstants(g),
+    vlogConstants(g, splatF64),
     op.i32(0), set(i),
     op.block, op.loop,
     get(i), get(N), op.i32GeS, op.brIf(1),
     at(A), simd.load(), set(a),
     at(T), simd.load(), set(t),
-    at(OUT), vlog(a, t, g), simd.store(),
+    at(OUT), vlog(a, t, g, LOG_TABLE_AT), simd.store(),
     get(i), op.i32(2), op.i32Add, set(i),
     op.br(0),
     op.end, op.end,

@@ -8,6 +8,7 @@ import { elementwiseModule } from './wasm/elementwiseKernelsSource';
 import { embeddedModuleSource } from './wasm/embeddedModule';
 import { gemmModule } from './wasm/gemmKernelsSource';
 import { kernelsModule } from './wasm/lossKernelsSource';
+import { softplusModule } from './wasm/softplusKernelsSource';
 
 export interface GeneratedFile {
   /** The generated file, relative to the project root. */
@@ -36,6 +37,16 @@ export const generatedFiles: readonly GeneratedFile[] = [
         constant: 'ELEMENTWISE_WASM_BASE64',
         what: 'The WebAssembly SIMD elementwise loss kernels',
         source: 'tools/generate/wasm/elementwiseKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmSoftplusBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: softplusModule(),
+        constant: 'SOFTPLUS_WASM_BASE64',
+        what: 'The WebAssembly SIMD kernels of the softplus losses (BCE with logits)',
+        source: 'tools/generate/wasm/softplusKernelsSource.ts',
       }),
   },
   {

@@ -1,8 +1,10 @@
 import type { FloatArray } from '../tensor/types';
 import * as expModule from '../math/fastExp';
 import * as logModule from '../math/fastLog';
+import { softplusKernelsFor } from '../math/wasmSoftplus';
 import * as bceModule from './bceFromLogits';
 import type { Elements, FastBlock } from './elementwise';
+import { stagedBlocks } from './elementwiseWasm';
 
 // module-local bindings (see bceFromLogits)
 const expUnchecked = expModule.expUnchecked;
@@ -25,7 +27,8 @@ const LANES = new Float64Array(8);
  * element (a scavenge every ~130k elements, 40 % of the 1e6 bench in GC). Here only expUnchecked
  * and fastLogNormal are left to inline (~470 bytes). A block with a logit beyond ±709 (where
  * expUnchecked is not fastExp) or a gradient that cancels (redone in double-double by the slope)
- * returns undefined and the loop takes it.
+ * returns undefined and the loop takes it. Where WebAssembly SIMD is on, its kernel
+ * (math/wasmSoftplus.ts) takes each block first, with the same bits; where it refuses one (NaN), this block runs.
  */
 export function bceLogitsBlocks(e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = e;
@@ -35,7 +38,13 @@ export function bceLogitsBlocks(e: Elements, out: FloatArray | null, items: Floa
   if (out32 === undefined) return null;
   const ws = e.ws;
   const q = e.a;
-  return (from, to) => bceLogitsBlock(x, y, out32, from, to, ws, q, s * ws);
+  const k = e.size >= 64 ? softplusKernelsFor(x.buffer) : null;
+  const wasm = k ? stagedBlocks(k.memory, k.bceLogitsF32, x, y, out32, s * ws, q, ws) : null;
+  return (from, to) => {
+    // the WebAssembly block (softplusKernelsSource.ts: this block's steps in f64x2, the same bits), NaN where it refuses
+    const part = wasm === null ? undefined : wasm(from, to);
+    return part !== undefined && part === part ? part : bceLogitsBlock(x, y, out32, from, to, ws, q, s * ws);
+  };
 }
 
 /**

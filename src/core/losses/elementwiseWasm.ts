@@ -1,4 +1,6 @@
+import type { ElementwiseBlock } from '../math/wasmElementwise';
 import { elementwiseKernelsFor, type ElementwiseKernelName } from '../math/wasmElementwise';
+import type { WasmMemory } from '../math/wasmModule';
 import type { FloatArray } from '../tensor/types';
 import type { Elements, FastBlock } from './elementwise';
 
@@ -13,9 +15,7 @@ const OUT_AT = 8 * BLOCK;
  * The WebAssembly block of a loss (`name` in math/wasmElementwise.ts) for every block of a call
  * whose length is a multiple of 8 (all but maybe the last), on the calls it can take: float32 input and target, a float32 gradient or none, no weights,
  * no per-element parameter, no per-item values, at least 64 elements. null otherwise (and where
- * WebAssembly SIMD is missing): the loop runs, with the same bits. Each block's arguments are
- * copied into the module's memory and its gradient back, unless they already live there (the
- * views of kernelArrays), which the kernel then reads and writes in place.
+ * WebAssembly SIMD is missing): the loop runs, with the same bits.
  */
 export function elementwiseWasmBlocks(name: ElementwiseKernelName, e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = e;
@@ -24,15 +24,23 @@ export function elementwiseWasmBlocks(name: ElementwiseKernelName, e: Elements, 
   const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
   if (out32 === undefined) return null;
   const k = e.size >= 64 ? elementwiseKernelsFor(x.buffer) : null;
-  if (!k) return null;
-  const block = k[name];
-  const buffer = k.memory.buffer;
-  const check = out32 === null ? 0 : 1;
-  const a = e.a;
+  return k ? stagedBlocks(k.memory, k[name], x, y, out32, s, e.a, e.b) : null;
+}
+
+/**
+ * A kernel's blocks (FastBlock) over float32 x, y and gradient out (or none), with scale c and
+ * parameters a, b: each block's arguments are copied into the kernel's memory and its gradient
+ * back, unless they already live there (the views of kernelArrays), which the kernel then reads
+ * and writes in place. A block whose length is not a multiple of 8 returns undefined (the loop
+ * takes it); the kernel's result is returned as it is (NaN included).
+ */
+export function stagedBlocks(memory: WasmMemory, block: ElementwiseBlock, x: Float32Array, y: Float32Array, out: Float32Array | null, c: number, a: number, b: number): FastBlock {
+  const buffer = memory.buffer;
+  const check = out === null ? 0 : 1;
   const staged = (v: Float32Array, at: number) => (v.buffer === buffer ? null : new Float32Array(buffer, at, BLOCK));
   const xw = staged(x, X_AT);
   const yw = staged(y, Y_AT);
-  const ow = out32 === null ? null : staged(out32, OUT_AT);
+  const ow = out === null ? null : staged(out, OUT_AT);
   return (from, to) => {
     const m = to - from;
     if (m & 7) return undefined;
@@ -40,9 +48,9 @@ export function elementwiseWasmBlocks(name: ElementwiseKernelName, e: Elements, 
     if (yw) yw.set(y.subarray(from, to));
     const xAt = xw ? X_AT : x.byteOffset + 4 * from;
     const yAt = yw ? Y_AT : y.byteOffset + 4 * from;
-    const oAt = out32 === null || ow ? OUT_AT : out32.byteOffset + 4 * from;
-    const part = block(xAt, yAt, oAt, m >> 3, s, a, check);
-    if (out32 && ow) out32.set(m === BLOCK ? ow : ow.subarray(0, m), from);
+    const oAt = out === null || ow ? OUT_AT : out.byteOffset + 4 * from;
+    const part = block(xAt, yAt, oAt, m >> 3, c, a, b, check);
+    if (out && ow) out.set(m === BLOCK ? ow : ow.subarray(0, m), from);
     return part;
   };
 }

@@ -12,9 +12,9 @@ import { decodeBase64, instantiateWasm, lazyWasm, reserveWasmMemory, type WasmMe
 /**
  * One loss's block: over 8·octets float32 elements at byte offsets x, y, the gradients
  * f32(c ∂ℓ/∂x) into out, and the sum of the terms (each plus v - v for its stored gradient v when
- * check is 1) in sumLoop's eight lanes, added in its order.
+ * check is 1) in sumLoop's eight lanes, added in its order; a and b are the loss's parameters.
  */
-export type ElementwiseBlock = (x: number, y: number, out: number, octets: number, c: number, a: number, check: number) => number;
+export type ElementwiseBlock = (x: number, y: number, out: number, octets: number, c: number, a: number, b: number, check: number) => number;
 
 /** The kernels' exports; pointers are byte offsets into `memory`. */
 export interface WasmElementwise {

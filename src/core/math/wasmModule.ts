@@ -31,13 +31,14 @@ export function decodeBase64(text: string): Uint8Array | null {
 
 /**
  * The exports of a module compiled synchronously (modules under 4 KB: browsers refuse larger
- * ones on the main thread); null where it does not validate or fails to compile.
+ * ones on the main thread), instantiated with `imports` (e.g. `{ env: { memory } }`); null where
+ * it does not validate or fails to compile.
  */
-export function instantiateWasm<E>(bytes: Uint8Array | null): E | null {
+export function instantiateWasm<E>(bytes: Uint8Array | null, imports: object = {}): E | null {
   try {
     const wasm = host.WebAssembly;
     if (!bytes || !wasm || !wasm.validate(bytes)) return null;
-    return new wasm.Instance(new wasm.Module(bytes), {}).exports as E;
+    return new wasm.Instance(new wasm.Module(bytes), imports).exports as E;
   } catch {
     return null;
   }

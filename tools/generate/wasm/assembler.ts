@@ -1,6 +1,6 @@
 /**
- * A minimal WebAssembly binary writer: just what lossKernelsSource.ts and gemmKernelsSource.ts need (one
- * imported-free module, one exported memory, exported functions over i32 / f64 params, SIMD).
+ * A minimal WebAssembly binary writer: just what the kernel sources of this folder need (one
+ * memory, exported or imported, exported functions over i32 / f64 params, SIMD).
  * Instructions are byte arrays; `op` and `simd` name the opcodes used.
  */
 
@@ -54,6 +54,7 @@ export const op = {
   f64Load: (offset = 0): Code => [0x2b, 3, ...uleb(offset)],
   f32Load: (offset = 0): Code => [0x2a, 2, ...uleb(offset)],
   f64Store: (offset = 0): Code => [0x39, 3, ...uleb(offset)],
+  i64Store: (offset = 0): Code => [0x37, 3, ...uleb(offset)],
   f32Store: (offset = 0): Code => [0x38, 2, ...uleb(offset)],
   i32Eqz: [0x45] as Code,
   i32Eq: [0x46] as Code,
@@ -160,13 +161,19 @@ const vec = (items: number[][]): number[] => [...uleb(items.length), ...items.fl
 const section = (id: number, content: number[]): number[] => [id, ...uleb(content.length), ...content];
 const name = (n: string): number[] => [...uleb(n.length), ...Array.from(n, (c) => c.charCodeAt(0))];
 
-/** A module of the functions (all exported under their names) and an exported memory "memory" of `pages` 64 KiB pages. */
-export function assemble(funcs: Func[], pages: number): Uint8Array {
+/**
+ * A module of the functions (all exported under their names) and a memory of at least `pages`
+ * 64 KiB pages: its own, exported as "memory", or with `importMemory` the instantiator's
+ * `env.memory` (so kernels of two modules can work on the same arrays).
+ */
+export function assemble(funcs: Func[], pages: number, options: { importMemory?: boolean } = {}): Uint8Array {
   const types = funcs.map((f) => [0x60, ...vec(f.params.map((t) => [t])), ...vec(f.results.map((t) => [t]))]);
   const typeSec = section(1, vec(types));
+  const importSec = options.importMemory ? section(2, vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(pages)]])) : [];
   const funcSec = section(3, vec(funcs.map((_, i) => uleb(i))));
-  const memSec = section(5, vec([[0x00, ...uleb(pages)]]));
-  const exports = [[...name('memory'), 0x02, 0], ...funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])];
+  const memSec = options.importMemory ? [] : section(5, vec([[0x00, ...uleb(pages)]]));
+  const memoryExport = options.importMemory ? [] : [[...name('memory'), 0x02, 0]];
+  const exports = [...memoryExport, ...funcs.map((f, i) => [...name(f.name), 0x00, ...uleb(i)])];
   const exportSec = section(7, vec(exports));
   const bodies = funcs.map((f) => {
     const locals = vec(f.locals.map((t) => [1, t]));
@@ -174,5 +181,5 @@ export function assemble(funcs: Func[], pages: number): Uint8Array {
     return [...uleb(body.length), ...body];
   });
   const codeSec = section(10, vec(bodies));
-  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSec, ...funcSec, ...memSec, ...exportSec, ...codeSec]);
+  return new Uint8Array([0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, ...typeSec, ...importSec, ...funcSec, ...memSec, ...exportSec, ...codeSec]);
 }

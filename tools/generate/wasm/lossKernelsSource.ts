@@ -4,8 +4,8 @@
  * operation (same constants, same tables, same order of every rounding), so both give the same
  * bits; the tests check that. `npm run generate` embeds the module in src/core/math/wasmBinary.ts.
  */
-import { assemble, cat, F64, I32, Locals, op, simd, uleb, V128, type Code, type Func } from './assembler';
-import { expLocals, logLocals, vexp, vexpConstants, vlog, vlogConstants, type Splat } from './vectorMath';
+import { assemble, cat, F64, I32, Locals, op, simd, V128, type Code, type Func } from './assembler';
+import { EXP_CONSTANTS, expScratch, localConstants, LOG_CONSTANTS, logScratch, memoryConstants, vexp, vlog, type Constants } from './vectorMath';
 
 /**
  * Memory layout (bytes): the exp table, 128 pairs (2^(j/128) hi, tail); the log table, 128 pairs
@@ -20,27 +20,12 @@ export const WORK_AT = 8192;
 const get = op.localGet;
 const set = op.localSet;
 
-/** The constant vectors (both lanes the f64 value, or the i64 value): their slots in CONST_AT. */
-const constants: Array<number | bigint> = [];
-function slot(v: number | bigint): number {
-  let i = constants.findIndex((c) => Object.is(c, v));
-  if (i < 0) i = constants.push(v) - 1;
-  return i;
-}
-/** Loads the constant vector v from memory. */
-const splatF64: Splat = (v) => cat(op.i32(0), simd.load(CONST_AT + 16 * slot(v)));
-
-/** init(): writes every constant vector the kernels load (call once, before any kernel). */
-function init(): Func {
-  const body: Code = [];
-  constants.forEach((v, i) => {
-    for (const half of [0, 8]) {
-      if (typeof v === 'bigint') body.push(...op.i32(0), ...op.i64(v), 0x37, 3, ...uleb(CONST_AT + 16 * i + half));
-      else body.push(...op.i32(0), ...op.f64(v), ...op.f64Store(CONST_AT + 16 * i + half));
-    }
-  });
-  return { name: 'init', params: [], results: [], locals: [], body };
-}
+/**
+ * The constant vectors, in memory at CONST_AT (written by `init`); each kernel loads the ones it
+ * uses into locals once, before its loops.
+ */
+let memory = memoryConstants(CONST_AT);
+const splatF64: Constants = (v) => memory.read(v);
 
 /** expPairs(inPtr, outPtr, n): out[i] = e^in[i] for f64 arrays of even length n (the tests' check of vexp). */
 function expPairs(): Func {
@@ -48,15 +33,16 @@ function expPairs(): Func {
   const L = new Locals(3);
   const i = L.add(I32);
   const z = L.add(V128);
-  const e = expLocals(L);
+  const e = expScratch(L);
+  const ek = localConstants(L, splatF64, EXP_CONSTANTS);
   const body = cat(
-    vexpConstants(e, splatF64),
+    ek.setup,
     op.i32(0), set(i),
     op.block, op.loop,
     get(i), get(N), op.i32GeS, op.brIf(1),
     get(IN), get(i), op.i32(3), op.i32Shl, op.i32Add, simd.load(), set(z),
     get(OUT), get(i), op.i32(3), op.i32Shl, op.i32Add,
-    vexp(z, e, EXP_TABLE_AT),
+    vexp(z, e, ek.read, EXP_TABLE_AT),
     simd.store(),
     get(i), op.i32(2), op.i32Add, set(i),
     op.br(0),
@@ -83,7 +69,8 @@ function ceRowsF32(): Func {
   const r = L.add(I32), j = L.add(I32), xo = L.add(I32), oo = L.add(I32), k = L.add(I32), cols4 = L.add(I32), cols2 = L.add(I32), ro = L.add(I32);
   const m = L.add(F64), low = L.add(F64), s = L.add(F64), a = L.add(F64), v = L.add(F64), s0 = L.add(F64), t = L.add(F64), q0 = L.add(F64), y = L.add(F64), f = L.add(F64), h = L.add(F64), lo = L.add(F64);
   const vm = L.add(V128), vl = L.add(V128), z = L.add(V128), acc = L.add(V128), mv = L.add(V128), va = L.add(V128), ev = L.add(V128), accq = L.add(V128), vy = L.add(V128);
-  const e = expLocals(L);
+  const e = expScratch(L);
+  const ek = localConstants(L, splatF64, EXP_CONSTANTS);
   const xAt = (idx: Code) => cat(get(xo), idx, op.i32(2), op.i32Shl, op.i32Add);
   const eAt = (idx: Code) => cat(get(E), idx, op.i32(3), op.i32Shl, op.i32Add);
   const oAt = (idx: Code) => cat(get(oo), idx, op.i32(2), op.i32Shl, op.i32Add);
@@ -92,7 +79,7 @@ function ceRowsF32(): Func {
   const minInto = (acc_: number) => cat(get(v), get(acc_), get(v), get(acc_), op.f64Lt, op.select, set(acc_));
   const reduceLane = (l: number) => cat(get(vm), simd.f32x4ExtractLane(l), op.f64PromoteF32, set(v), maxInto(m), get(vl), simd.f32x4ExtractLane(l), op.f64PromoteF32, set(v), minInto(low));
   const body = cat(
-    vexpConstants(e, splatF64),
+    ek.setup,
     get(COLS), op.i32(-4), op.i32And, set(cols4),
     get(COLS), op.i32(-2), op.i32And, set(cols2),
     op.i32(0), set(r),
@@ -138,7 +125,7 @@ function ceRowsF32(): Func {
     op.block, op.loop,
     get(j), get(cols2), op.i32GeS, op.brIf(1),
     xAt(get(j)), simd.load64Zero(), simd.f64x2PromoteLow, get(mv), simd.f64x2Sub, set(z),
-    eAt(get(j)), vexp(z, e, EXP_TABLE_AT), op.localTee(ev), simd.store(),
+    eAt(get(j)), vexp(z, e, ek.read, EXP_TABLE_AT), op.localTee(ev), simd.store(),
     get(acc), get(ev), simd.f64x2Add, set(vy),
     get(accq), get(ev), get(vy), get(acc), simd.f64x2Sub, simd.f64x2Sub, simd.f64x2Add, set(accq),
     get(vy), set(acc),
@@ -150,7 +137,7 @@ function ceRowsF32(): Func {
     get(j), get(COLS), op.i32LtS,
     op.if,
     xAt(get(j)), op.f32Load(), op.f64PromoteF32, get(m), op.f64Sub, simd.f64x2Splat, set(z),
-    vexp(z, e, EXP_TABLE_AT), simd.f64x2ExtractLane(0), set(v),
+    vexp(z, e, ek.read, EXP_TABLE_AT), simd.f64x2ExtractLane(0), set(v),
     eAt(get(j)), get(v), op.f64Store(),
     get(s0), get(v), op.f64Add, set(y),
     get(q0), get(v), get(y), get(s0), op.f64Sub, op.f64Sub, op.f64Add, set(q0),
@@ -220,10 +207,11 @@ function bceF32(): Func {
   const p = L.add(V128), y = L.add(V128), q = L.add(V128), a = L.add(V128), t = L.add(V128), h = L.add(V128), d = L.add(V128);
   const acc = [L.add(V128), L.add(V128), L.add(V128), L.add(V128)];
   const zero = L.add(V128), one = L.add(V128), minNormal = L.add(V128), floor = L.add(V128), eps = L.add(V128), scale = L.add(V128);
-  const g = logLocals(L);
+  const g = logScratch(L);
+  const gk = localConstants(L, splatF64, LOG_CONSTANTS);
   const at = (base: number, shift: number) => cat(get(base), get(i), op.i32(shift), op.i32Shl, op.i32Add);
   const body = cat(
-    vlogConstants(g, splatF64),
+    gk.setup,
     splatF64(0), set(zero), splatF64(1), set(one), splatF64(MIN_NORMAL), set(minNormal), splatF64(-100), set(floor), splatF64(GRAD_EPSILON), set(eps),
     get(SCALE), simd.f64x2Splat, set(scale),
     ...acc.map((v) => cat(get(zero), set(v))),
@@ -243,7 +231,7 @@ function bceF32(): Func {
     get(one), get(y), simd.f64x2Sub, get(one), get(q), simd.f64x2Sub, get(p), simd.f64x2Sub, simd.f64x2Mul, set(t),
     get(y), get(p), simd.f64x2Mul, get(one), get(y), simd.f64x2Sub, get(q), simd.f64x2Mul, simd.f64x2Add, set(a),
     get(minNormal), get(a), get(a), get(minNormal), simd.f64x2Lt, simd.bitselect, set(a),
-    vlog(a, t, g, LOG_TABLE_AT), set(h),
+    vlog(a, t, g, gk.read, LOG_TABLE_AT), set(h),
     get(floor), get(h), get(h), get(floor), simd.f64x2Lt, simd.bitselect, set(h),
     // pair j into accumulator j mod 4, then the four rotated: the next pair's is first
     get(acc[0]!), get(h), simd.f64x2Sub, set(h),
@@ -269,16 +257,17 @@ function logPairs(): Func {
   const L = new Locals(4);
   const i = L.add(I32);
   const a = L.add(V128), t = L.add(V128);
-  const g = logLocals(L);
+  const g = logScratch(L);
+  const gk = localConstants(L, splatF64, LOG_CONSTANTS);
   const at = (base: number) => cat(get(base), get(i), op.i32(3), op.i32Shl, op.i32Add);
   const body = cat(
-    vlogConstants(g, splatF64),
+    gk.setup,
     op.i32(0), set(i),
     op.block, op.loop,
     get(i), get(N), op.i32GeS, op.brIf(1),
     at(A), simd.load(), set(a),
     at(T), simd.load(), set(t),
-    at(OUT), vlog(a, t, g, LOG_TABLE_AT), simd.store(),
+    at(OUT), vlog(a, t, g, gk.read, LOG_TABLE_AT), simd.store(),
     get(i), op.i32(2), op.i32Add, set(i),
     op.br(0),
     op.end, op.end,
@@ -288,14 +277,14 @@ function logPairs(): Func {
 
 /** The embedded module: ceRowsF32, bceF32 and init; 1 page of memory to start (the caller grows it and fills the tables). */
 export function kernelsModule(): Uint8Array {
-  constants.length = 0;
+  memory = memoryConstants(CONST_AT);
   const kernels = [ceRowsF32(), bceF32()];
-  return assemble([...kernels, init()], 1);
+  return assemble([...kernels, memory.init()], 1);
 }
 
 /** A test-only module with the same layout: expPairs and logPairs (vexp and vlog alone) and init. */
 export function testModule(): Uint8Array {
-  constants.length = 0;
+  memory = memoryConstants(CONST_AT);
   const kernels = [expPairs(), logPairs()];
-  return assemble([...kernels, init()], 1);
+  return assemble([...kernels, memory.init()], 1);
 }

@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { binaryCrossEntropyWithLogits } from '../../src';
+import { bceLogitsBlocks } from '../../src/core/losses/bceLogitsBlock';
+import { elements } from '../../src/core/losses/elementwise';
+import { kernelArrays } from '../../src/core/math/kernelArrays';
+import { useWasmElementwise } from '../../src/core/math/wasmElementwise';
+import { SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, softplusKernelsFor } from '../../src/core/math/wasmSoftplus';
+import * as source from '../../tools/generate/wasm/softplusKernelsSource';
+import { uniform } from './ulp';
+
+afterEach(() => useWasmElementwise(true));
+
+const BLOCK = 8192;
+
+/** float32 logits of N(0, 4)-like spread with every kind of element the kernel meets, and hard or soft targets. */
+function data(n: number, seed: number, soft: boolean): { x: Float32Array; y: Float32Array } {
+  const u = uniform(seed);
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = i % 97 === 0 ? [0, -0, 1e-30, -1e-30, 708, -708, 88, -88][i % 8]! : 16 * (u() - 0.5);
+    y[i] = soft ? u() : u() < 0.5 ? 0 : 1;
+  }
+  return { x, y };
+}
+
+describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
+  it('fit in a module under 4 KB and put their tables where the loader writes them', () => {
+    expect(source.softplusModule().length).toBeLessThan(4096);
+    expect([SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT]).toEqual([source.SOFTPLUS_EXP_TABLE_AT, source.SOFTPLUS_LOG_TABLE_AT]);
+    // after the three staging blocks of wasmElementwise.ts, inside its 2 pages
+    expect(SOFTPLUS_EXP_TABLE_AT).toBeGreaterThanOrEqual(3 * 4 * BLOCK);
+    expect(SOFTPLUS_LOG_TABLE_AT + 2048).toBeLessThanOrEqual(131072);
+  });
+
+  it('load in this Node, on the shared memory and on an arena of kernelArrays', () => {
+    expect(softplusKernelsFor(new ArrayBuffer(8))).not.toBeNull();
+    const [a] = kernelArrays(16);
+    const k = softplusKernelsFor(a!.buffer)!;
+    expect(k.memory.buffer).toBe(a!.buffer);
+    useWasmElementwise(false);
+    expect(softplusKernelsFor(a!.buffer)).toBeNull();
+  });
+
+  it.each([
+    ['hard targets', false, 1, 1],
+    ['soft targets, weight 0.75 and posWeight 3', true, 0.75, 3],
+  ])('take every block of %s and give the TypeScript block bits', (_, soft, ws, q) => {
+    const n = 3 * BLOCK;
+    const { x, y } = data(n, 5, soft);
+    const [xa, ya, out] = kernelArrays(n, 3);
+    xa!.set(x);
+    ya!.set(y);
+    const k = softplusKernelsFor(xa!.buffer)!;
+    const s = 1 / n;
+    const e = elements(x, y, null, ws, null, q, 0, 'mean', n);
+    useWasmElementwise(false);
+    const tsOut = new Float32Array(n);
+    const ts = bceLogitsBlocks(e, tsOut, null, s)!;
+    useWasmElementwise(true);
+    for (let from = 0; from < n; from += BLOCK) {
+      const wasm = k.bceLogitsF32(xa!.byteOffset + 4 * from, ya!.byteOffset + 4 * from, out!.byteOffset + 4 * from, BLOCK / 8, s * ws, q, ws, 1);
+      const expected = ts(from, from + BLOCK);
+      expect(expected).toBeDefined();
+      expect(Object.is(wasm, expected), `block at ${from}: ${wasm} vs ${expected}`).toBe(true);
+    }
+    expect(Buffer.from(out!.buffer, out!.byteOffset, 4 * n).equals(Buffer.from(tsOut.buffer))).toBe(true);
+  });
+
+  it('refuse (NaN) the blocks the TypeScript block leaves to the loop: a logit beyond ±709, a NaN, a cancelling gradient', () => {
+    const n = 64;
+    for (const [bad, target] of [
+      [800, 1],
+      [-710, 0],
+      [NaN, 1],
+      [1.5, Math.fround(1 / (1 + Math.exp(-1.5)))],
+    ] as const) {
+      const [xa, ya, out] = kernelArrays(n, 3);
+      const { x, y } = data(n, 9, false);
+      xa!.set(x);
+      ya!.set(y);
+      xa![37] = bad;
+      ya![37] = target;
+      const k = softplusKernelsFor(xa!.buffer)!;
+      expect(k.bceLogitsF32(xa!.byteOffset, ya!.byteOffset, out!.byteOffset, n / 8, 1 / n, 1, 1, 1), String(bad)).toBeNaN();
+    }
+  });
+
+  it('binaryCrossEntropyWithLogits gives the same value and gradient bits with and without them, on any arrays', () => {
+    for (const n of [40000, 8193, 8200, 64, 65]) {
+      for (const soft of [false, true]) {
+        const { x, y } = data(n, n, soft);
+        const [xa, ya, ga] = kernelArrays(n, 3);
+        xa!.set(x);
+        ya!.set(y);
+        for (const options of [{}, { weight: 0.5, posWeight: 2 }, { reduction: 'sum' as const }]) {
+          const run = () => {
+            const out = new Float32Array(n);
+            const value = binaryCrossEntropyWithLogits.valueAndGrad(x, y, { ...options, out }).value;
+            const inPlace = binaryCrossEntropyWithLogits.valueAndGrad(xa!, ya!, { ...options, out: ga! }).value;
+            return { value, inPlace, alone: binaryCrossEntropyWithLogits(x, y, options), out: Array.from(out), outInPlace: Array.from(ga!) };
+          };
+          useWasmElementwise(true);
+          const wasm = run();
+          useWasmElementwise(false);
+          const ts = run();
+          useWasmElementwise(true);
+          const label = `n = ${n}, soft ${soft}, ${JSON.stringify(options)}`;
+          expect(wasm.value, label).toBe(ts.value);
+          expect(wasm.inPlace, label).toBe(ts.value);
+          expect(wasm.alone, label).toBe(ts.alone);
+          expect(wasm.out, label).toEqual(ts.out);
+          expect(wasm.outInPlace, label).toEqual(ts.out);
+        }
+      }
+    }
+  });
+
+  it('still name a NaN or an Infinity in a float32 logit with the kernels on', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const x = new Float32Array(1000).fill(0.5);
+      x[777] = bad;
+      expect(() => binaryCrossEntropyWithLogits.valueAndGrad(x, new Float32Array(1000), { out: new Float32Array(1000) })).toThrow(
+        `binaryCrossEntropyWithLogits: input[777] must be a finite number, got ${bad}`,
+      );
+    }
+  });
+});

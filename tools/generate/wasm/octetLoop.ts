@@ -1,0 +1,232 @@
+/**
+ * The loop of the WebAssembly SIMD (f64x2) elementwise kernels (elementwiseKernelsSource.ts,
+ * softplusKernelsSource.ts), written with assembler.ts: one block of the elementwise loop (sumLoop
+ * in src/core/losses/elementwise.ts) for float32 input, target and gradient, around a loss's code
+ * for two elements. The loss's code follows its term and slope operation for operation and the
+ * loop follows sumLoop's eight lanes, so both give the same bits; the tests check that.
+ */
+import { cat, F64, I32, Locals, op, simd, V128, type Code, type Func } from './assembler';
+
+const get = op.localGet;
+const set = op.localSet;
+
+/** The v128 locals a loss's pair code works in: the two elements' x and y, and what it leaves. */
+export interface Pair {
+  x: number;
+  y: number;
+  /** The two terms ℓ. */
+  l: number;
+  /** The two slopes c · ∂ℓ/∂x. */
+  g: number;
+  /** Scratch. */
+  d: number;
+  e: number;
+  /** Constants the loss's setup splats once: c (the scale), a and b (the parameters), and its own. */
+  c: number;
+  a: number;
+  b: number;
+  k: number[];
+  /** All ones at the start; a loss with `mayRefuse` clears the lanes whose elements it cannot take. */
+  keep: number;
+}
+
+/** A loss: its own locals, constants computed once from c, a and b (into p.k), then the code of one pair. */
+export interface PairLoss<S = null> {
+  name: string;
+  constants: number;
+  scratch: (L: Locals) => S;
+  setup: (p: Pair, s: S) => Code;
+  pair: (p: Pair, s: S) => Code;
+  /** Whether the pair code clears lanes of p.keep (the block then returns NaN, to be run in TypeScript). */
+  mayRefuse?: boolean;
+  /**
+   * 'octet' (default): eight elements per iteration, the pair code written four times; 'pair': two
+   * per iteration, the pair code once and the accumulators rotated (for long pair code, which
+   * would otherwise not fit a 4 KB module).
+   */
+  unroll?: 'octet' | 'pair';
+}
+
+/** A splat of an f64 immediate. */
+export const splat = (v: number): Code => cat(op.f64(v), simd.f64x2Splat);
+
+/**
+ * name(x, y, out, octets, c, a, b, check) -> f64: over 8·octets float32 elements, four f64x2
+ * accumulators, A_k holding the lanes 2k and 2k + 1 of sumLoop's eight (element i in lane
+ * i mod 8), out_i = f32(c ∂ℓ/∂x_i); returns the lanes of (A_0 + A_1) + (A_2 + A_3) added:
+ * ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7)), or NaN when check = 1 and a stored gradient
+ * is not finite. sumLoop adds v - v to each term instead (v the stored gradient): 0 when v is
+ * finite, which changes no lane's bits (a lane starts at +0 and is never -0), NaN otherwise; the
+ * kernel ORs the float32 v - v of every stored vector (one op per four elements, where the
+ * loop's form took four per pair). A loss with `mayRefuse` also returns NaN when a pair cleared a
+ * lane of p.keep (its caller then runs the block in TypeScript, which takes every case).
+ */
+export function octetLoop<S>(loss: PairLoss<S>): Func {
+  const [X, Y, OUT, OCTETS, C, A, B, CHECK] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const L = new Locals(8);
+  const i = L.add(I32),
+    end = L.add(I32);
+  const v = () => L.add(V128);
+  const p: Pair = { x: v(), y: v(), l: v(), g: v(), d: v(), e: v(), c: v(), a: v(), b: v(), keep: v(), k: Array.from({ length: loss.constants }, v) };
+  const scratch = loss.scratch(L);
+  const acc = [v(), v(), v(), v()];
+  const bad = v(),
+    w = v(),
+    x4 = v(),
+    y4 = v(),
+    g0 = v();
+  const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
+  const LOWS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  // the pair in the low floats of x4 and y4 into accumulator k, its float32 gradient left in w
+  const pair = (k: number) =>
+    cat(
+      get(x4),
+      simd.f64x2PromoteLow,
+      set(p.x),
+      get(y4),
+      simd.f64x2PromoteLow,
+      set(p.y),
+      loss.pair(p, scratch),
+      get(p.g),
+      simd.f32x4DemoteZero,
+      set(w),
+      get(acc[k]!),
+      get(p.l),
+      simd.f64x2Add,
+      set(acc[k]!),
+    );
+  // four elements at byte i + offset: two pairs, into accumulators k and k + 1
+  const half = (k: number, offset: number) =>
+    cat(
+      get(X),
+      get(i),
+      op.i32Add,
+      simd.load(offset),
+      set(x4),
+      get(Y),
+      get(i),
+      op.i32Add,
+      simd.load(offset),
+      set(y4),
+      pair(k),
+      get(w),
+      set(g0),
+      // the high two floats moved down, then the next pair
+      get(x4),
+      get(x4),
+      simd.shuffle(HIGH),
+      set(x4),
+      get(y4),
+      get(y4),
+      simd.shuffle(HIGH),
+      set(y4),
+      pair(k + 1),
+      get(OUT),
+      get(i),
+      op.i32Add,
+      get(g0),
+      get(w),
+      simd.shuffle(LOWS),
+      op.localTee(w),
+      simd.store(offset),
+      // the stored gradients v: bad |= v - v (0 bits unless one is not finite)
+      get(bad),
+      get(w),
+      get(w),
+      simd.f32x4Sub,
+      simd.or,
+      set(bad),
+    );
+  // two elements at byte i, into accumulator 0, then the accumulators rotated (pair j is in A_(j mod 4) of the unrolled form)
+  const single = cat(
+    get(X),
+    get(i),
+    op.i32Add,
+    simd.load64Zero(),
+    set(x4),
+    get(Y),
+    get(i),
+    op.i32Add,
+    simd.load64Zero(),
+    set(y4),
+    pair(0),
+    get(acc[1]!),
+    get(acc[2]!),
+    get(acc[3]!),
+    get(acc[0]!),
+    set(acc[3]!),
+    set(acc[2]!),
+    set(acc[1]!),
+    set(acc[0]!),
+    get(OUT),
+    get(i),
+    op.i32Add,
+    get(w),
+    simd.store64Lane0(),
+    get(bad),
+    get(w),
+    get(w),
+    simd.f32x4Sub,
+    simd.or,
+    set(bad),
+    get(i),
+    op.i32(8),
+    op.i32Add,
+    set(i),
+  );
+  const body = cat(
+    get(C),
+    simd.f64x2Splat,
+    set(p.c),
+    get(A),
+    simd.f64x2Splat,
+    set(p.a),
+    get(B),
+    simd.f64x2Splat,
+    set(p.b),
+    op.i32(-1),
+    simd.i32x4Splat,
+    set(p.keep),
+    loss.setup(p, scratch),
+    ...[...acc, bad].map((a) => cat(splat(0), set(a))),
+    get(OCTETS),
+    op.i32(5),
+    op.i32Shl,
+    set(end),
+    op.i32(0),
+    set(i),
+    op.block,
+    op.loop,
+    get(i),
+    get(end),
+    op.i32GeS,
+    op.brIf(1),
+    loss.unroll === 'pair' ? single : cat(half(0, 0), half(2, 16), get(i), op.i32(32), op.i32Add, set(i)),
+    op.br(0),
+    op.end,
+    op.end,
+    get(acc[0]!),
+    get(acc[1]!),
+    simd.f64x2Add,
+    get(acc[2]!),
+    get(acc[3]!),
+    simd.f64x2Add,
+    simd.f64x2Add,
+    set(w),
+    get(w),
+    simd.f64x2ExtractLane(0),
+    get(w),
+    simd.f64x2ExtractLane(1),
+    op.f64Add,
+    // NaN (as sumLoop's total, whose terms each add v - v) when checked and a gradient is not finite
+    op.f64(NaN),
+    get(CHECK),
+    get(bad),
+    simd.anyTrue,
+    op.i32And,
+    loss.mayRefuse ? cat(get(p.keep), simd.i64x2AllTrue, op.i32Eqz, op.i32Or) : [],
+    op.i32Eqz,
+    op.select,
+  );
+  return { name: loss.name, params: [I32, I32, I32, I32, F64, F64, F64, I32], results: [F64], locals: L.types, body };
+}

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { expUnchecked, fastExp } from '../../src/core/math/fastExp';
+import { expm1Unchecked, expUnchecked, fastExp } from '../../src/core/math/fastExp';
 import { expExact, ulpError } from '../../tools/generate/tables/exactReference';
 import { ulpDistance, uniform } from './ulp';
 
@@ -80,5 +80,55 @@ describe('fastExp', () => {
     for (const x of xs) {
       if (!Object.is(expUnchecked(x), fastExp(x))) expect.fail(`expUnchecked(${x}) = ${expUnchecked(x)}, fastExp ${fastExp(x)}`);
     }
+  });
+});
+
+/**
+ * e^z - 1 exactly (a double-double) from the BigInt e^z = hi + lo: TwoSum(hi, -1), then lo added;
+ * below |z| = 2^-40, where hi + lo holds e^z - 1 to only ~2^-66 relative, the series z + z^2/2
+ * (the next term is below 2^-80 of the result).
+ */
+function expm1Exact(z: number): { hi: number; lo: number } {
+  if (Math.abs(z) < 2 ** -40) return { hi: z, lo: (z * z) / 2 };
+  const e = expExact(z);
+  const s = e.hi - 1;
+  const bb = s - e.hi;
+  const err = e.hi - (s - bb) + (-1 - bb) + e.lo;
+  const hi = s + err;
+  return { hi, lo: err - (hi - s) };
+}
+
+describe('expm1Unchecked', () => {
+  /** The largest error of expm1Unchecked in ulps of the exact e^z - 1 over zs, and where. */
+  function worstVsExact(zs: Iterable<number>): { ulps: number; at: number } {
+    let worst = { ulps: 0, at: NaN };
+    for (const z of zs) {
+      const e = ulpError(expm1Unchecked(z), expm1Exact(z));
+      if (e > worst.ulps) worst = { ulps: e, at: z };
+    }
+    return worst;
+  }
+  const logSweep = function* (n: number, lo: number, hi: number, seed: number): Generator<number> {
+    for (const t of sweep(n, Math.log2(lo), Math.log2(hi), seed)) yield -(2 ** t);
+  };
+
+  it('is within 0.6 ulp of the exact e^z - 1 (BigInt, 320 bits) over [-708, 0]', () => {
+    const zs = [...sweep(4000, -708, 0, 11), ...sweep(4000, -1, 0, 12), ...logSweep(4000, 2 ** -60, 708, 13)];
+    const w = worstVsExact(zs);
+    expect(w.ulps, `at z = ${w.at}`).toBeLessThan(0.6);
+  });
+
+  it('keeps full relative precision near 0: within 0.6 ulp for |z| < 0.01 (k = 0 and the first table steps)', () => {
+    const zs = [...sweep(6000, -0.01, 0, 14), ...sweep(3000, -Math.LN2 / 128, -Math.LN2 / 512, 15), ...logSweep(3000, 1e-300, 0.01, 16)];
+    const w = worstVsExact(zs);
+    expect(w.ulps, `at z = ${w.at}`).toBeLessThan(0.6);
+  });
+
+  it('is within 1 ulp of Math.expm1 on a dense seeded sweep, and 0 at ±0', () => {
+    for (const z of [...sweep(200000, -708, 0, 17), ...sweep(200000, -2, 0, 18)]) {
+      if (ulpDistance(expm1Unchecked(z), Math.expm1(z)) > 1) expect.fail(`expm1Unchecked(${z}) = ${expm1Unchecked(z)}, Math.expm1 ${Math.expm1(z)}`);
+    }
+    expect(Object.is(expm1Unchecked(0), 0)).toBe(true);
+    expect(Object.is(expm1Unchecked(-0), 0)).toBe(true);
   });
 });

@@ -67,12 +67,15 @@ describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
     expect(Buffer.from(out!.buffer, out!.byteOffset, 4 * n).equals(Buffer.from(tsOut.buffer))).toBe(true);
   });
 
-  it('refuse (NaN) the blocks the TypeScript block leaves to the loop: a logit beyond ±709, a NaN, a cancelling gradient', () => {
+  it('refuse (NaN) the blocks the TypeScript block leaves to the loop: a logit beyond ±709, a NaN, a target outside [0, 1], a cancelling gradient', () => {
     const n = 64;
     for (const [bad, target] of [
       [800, 1],
       [-710, 0],
       [NaN, 1],
+      [0.5, 1.5],
+      [0.5, -0.25],
+      [0.5, NaN],
       [1.5, Math.fround(1 / (1 + Math.exp(-1.5)))],
     ] as const) {
       const [xa, ya, out] = kernelArrays(n, 3);
@@ -112,6 +115,21 @@ describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
           expect(wasm.out, label).toEqual(ts.out);
           expect(wasm.outInPlace, label).toEqual(ts.out);
         }
+      }
+    }
+  });
+
+  it('name a target outside [0, 1] with the kernels on as off, though its checks wait for the pass', () => {
+    for (const bad of [1.5, -0.25, NaN]) {
+      const x = new Float32Array(20000).fill(0.5);
+      const y = new Float32Array(20000).fill(1);
+      y[12345] = bad;
+      const message = `binaryCrossEntropyWithLogits: target[12345] must be ${bad === bad ? 'a probability in [0, 1]' : 'a finite number'}, got ${bad}`;
+      for (const on of [true, false]) {
+        useWasmElementwise(on);
+        expect(() => binaryCrossEntropyWithLogits(x, y)).toThrow(message);
+        expect(() => binaryCrossEntropyWithLogits.grad(x, y, { out: new Float32Array(20000) })).toThrow(message);
+        expect(() => binaryCrossEntropyWithLogits(Float64Array.from(x), Float64Array.from(y), { weight: 2 })).toThrow(message);
       }
     }
   });

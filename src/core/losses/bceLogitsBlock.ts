@@ -59,7 +59,8 @@ function bceLogitsBlock(x: Float32Array, y: Float32Array, out: Float32Array | nu
     const yi = y[i]!;
     // bceFromLogits (s = 0): fastLog1p(fastExp(-|x|)), fastExp as expUnchecked on [-709, 0]
     const z = -Math.abs(xi);
-    if (!(z >= -709)) return undefined;
+    // the loop takes logits beyond ±709 and non-finite ones, and targets outside [0, 1] (its term is NaN there)
+    if (!(z >= -709 && yi >= 0 && yi <= 1)) return undefined;
     const ex = expUnchecked(z);
     const u = 1 + ex;
     const ub = u - 1;

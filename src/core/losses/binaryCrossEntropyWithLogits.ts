@@ -1,7 +1,7 @@
 import { numberOption, optionalNumberOrValues, reduction, type OptionsOf } from '../options';
 import { bceLogits } from './bceFromLogits';
 import { bceLogitsBlocks } from './bceLogitsBlock';
-import { broadcastOption, readBinaryPair } from './binaryPair';
+import { assertBinaryPair, broadcastOption, readBinaryPair } from './binaryPair';
 import { elements, elementwiseLoss } from './elementwise';
 
 const spec = {
@@ -56,8 +56,10 @@ export const binaryCrossEntropyWithLogits = elementwiseLoss({
   fast: bceLogitsBlocks,
   prepare(input, target, o) {
     const fn = 'binaryCrossEntropyWithLogits';
-    const pair = readBinaryPair(fn, input, target, { probabilities: false, weight: o.weight });
+    // the finiteness and target checks run only when the pass's total is not finite (see bceLogits)
+    const pair = readBinaryPair(fn, input, target, { probabilities: false, weight: o.weight, deferChecks: true });
     const pos = broadcastOption(fn, 'options.posWeight', o.posWeight, pair.shape);
     return elements(pair.x, pair.y, pair.w, pair.ws, pos.data, pos.scalar, o.labelSmoothing, o.reduction, pair.size);
   },
+  diagnose: (c) => assertBinaryPair('binaryCrossEntropyWithLogits', c, false),
 });

@@ -45,7 +45,8 @@ interface BceLogitsScratch {
 
 /**
  * binaryCrossEntropyWithLogits on float32 logits x and targets y, a = q (posWeight), b = ws (the
- * scalar weight), c = s ws: bceLogitsBlock's steps, z = -|x| (refused below -709, and NaN),
+ * scalar weight), c = s ws: bceLogitsBlock's steps, z = -|x| (refused below -709, and NaN, as is a
+ * target outside [0, 1]),
  * e = expUnchecked(z), u = 1 + e, log1p(e) = fastLogNormal(u, (1 - (u - (u - 1))) + (e - (u - 1))),
  * ℓ = ws ((q y) neg + (1 - y) pos) with neg = (x < 0 ? -x : 0) + log1p(e), pos = (x > 0 ? x : 0) + log1p(e);
  * σ(x), σ(-x) = x >= 0 ? 1/u, e/u : e/u, 1/u; g = (1 - y) σ(x) - (q y) σ(-x), refused where
@@ -65,8 +66,8 @@ const bceLogits: PairLoss<BceLogitsScratch> = {
     const [one, zero, low, cancelled] = [k(1), k(0), k(-709), k(CANCELLED)];
     return cat(
       get(p.x), simd.f64x2Abs, simd.f64x2Neg, set(s.z),
-      // keep &= z >= -709 (false for NaN)
-      get(p.keep), get(s.z), low, simd.f64x2Ge, simd.and, set(p.keep),
+      // keep &= z >= -709 (false for NaN) and 0 <= y <= 1
+      get(p.keep), get(s.z), low, simd.f64x2Ge, simd.and, get(p.y), zero, simd.f64x2Ge, simd.and, get(p.y), one, simd.f64x2Le, simd.and, set(p.keep),
       vexp(s.z, s.ex, k, SOFTPLUS_EXP_TABLE_AT), set(p.e),
       // u = 1 + e, t = (1 - (u - (u - 1))) + (e - (u - 1)), lp = log(u + t)
       one, get(p.e), simd.f64x2Add, set(s.u),

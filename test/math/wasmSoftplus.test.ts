@@ -1,11 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { binaryCrossEntropyWithLogits } from '../../src';
+import { binaryCrossEntropyWithLogits, logCosh } from '../../src';
 import { bceLogitsBlocks } from '../../src/core/losses/bceLogitsBlock';
 import { elements } from '../../src/core/losses/elementwise';
 import { kernelArrays } from '../../src/core/math/kernelArrays';
 import { useWasmElementwise } from '../../src/core/math/wasmElementwise';
-import { SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, softplusKernelsFor } from '../../src/core/math/wasmSoftplus';
+import { LOG_COSH_CONST_AT, SOFTPLUS_CONST_AT, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, softplusKernelsFor } from '../../src/core/math/wasmSoftplus';
 import * as source from '../../tools/generate/wasm/softplusKernelsSource';
+import { logCoshSlope, logCoshTerm } from '../../src/core/losses/logCosh';
 import { uniform } from './ulp';
 
 afterEach(() => useWasmElementwise(true));
@@ -25,12 +26,19 @@ function data(n: number, seed: number, soft: boolean): { x: Float32Array; y: Flo
 }
 
 describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
-  it('fit in a module under 4 KB and put their tables where the loader writes them', () => {
+  it('fit in modules under 4 KB and put their tables and constants where the loader writes them', () => {
     expect(source.softplusModule().length).toBeLessThan(4096);
-    expect([SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT]).toEqual([source.SOFTPLUS_EXP_TABLE_AT, source.SOFTPLUS_LOG_TABLE_AT]);
+    expect(source.logCoshModule().length).toBeLessThan(4096);
+    expect([SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, SOFTPLUS_CONST_AT, LOG_COSH_CONST_AT]).toEqual([
+      source.SOFTPLUS_EXP_TABLE_AT,
+      source.SOFTPLUS_LOG_TABLE_AT,
+      source.SOFTPLUS_CONST_AT,
+      source.LOG_COSH_CONST_AT,
+    ]);
     // after the three staging blocks of wasmElementwise.ts, inside its 2 pages
     expect(SOFTPLUS_EXP_TABLE_AT).toBeGreaterThanOrEqual(3 * 4 * BLOCK);
-    expect(SOFTPLUS_LOG_TABLE_AT + 2048).toBeLessThanOrEqual(131072);
+    expect(SOFTPLUS_LOG_TABLE_AT + 2048).toBeLessThanOrEqual(SOFTPLUS_CONST_AT);
+    expect(LOG_COSH_CONST_AT + 2048).toBeLessThanOrEqual(131072);
   });
 
   it('load in this Node, on the shared memory and on an arena of kernelArrays', () => {
@@ -141,6 +149,85 @@ describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
       expect(() => binaryCrossEntropyWithLogits.valueAndGrad(x, new Float32Array(1000), { out: new Float32Array(1000) })).toThrow(
         `binaryCrossEntropyWithLogits: input[777] must be a finite number, got ${bad}`,
       );
+    }
+  });
+});
+
+/** float32 pairs whose differences cover every form of logCosh: the series (|d| < 1/8), both small forms, the large one, ties, the clamp, ±0. */
+function differences(n: number, seed: number): { x: Float32Array; y: Float32Array } {
+  const u = uniform(seed);
+  const x = new Float32Array(n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = 8 * (u() - 0.5);
+    const scale = [1e-6, 0.1, 0.3, 0.8, 2, 10, 400][i % 7]!;
+    y[i] = i % 53 === 0 ? x[i]! : i % 59 === 0 ? x[i]! - [0.125, -0.3, 0.8, 354, -900][i % 5]! : x[i]! + scale * (u() - 0.5) * 2;
+  }
+  x[0] = -0;
+  y[0] = 0;
+  return { x, y };
+}
+
+describe('the logCosh WebAssembly SIMD kernel', () => {
+  it('gives logCoshTerm and logCoshSlope bits, element by element, on every form', () => {
+    const n = 4 * BLOCK;
+    const { x, y } = differences(n, 3);
+    const [xa, ya, out] = kernelArrays(n, 3);
+    xa!.set(x);
+    ya!.set(y);
+    const k = softplusKernelsFor(xa!.buffer)!;
+    const c = 0.75;
+    // one element at a time: the block's sum is its term (lane 0, all other terms 0), its gradient c tanh d
+    const one = kernelArrays(8, 3);
+    const k1 = softplusKernelsFor(one[0]!.buffer)!;
+    for (let i = 0; i < n; i += 7) {
+      one[0]!.fill(0);
+      one[1]!.fill(0);
+      one[0]![0] = x[i]!;
+      one[1]![0] = y[i]!;
+      const term = k1.logCoshF32(one[0]!.byteOffset, one[1]!.byteOffset, one[2]!.byteOffset, 1, c, 0, 0, 1);
+      const d = Math.abs(x[i]! - y[i]!);
+      const slope = logCoshSlope(d);
+      if (!Object.is(term, logCoshTerm(d))) expect.fail(`term at d = ${d}: wasm ${term}, ts ${logCoshTerm(d)}`);
+      const g = Math.fround(c * (x[i]! - y[i]! < 0 ? -slope : slope));
+      if (!Object.is(one[2]![0], g)) expect.fail(`slope at x = ${x[i]}, y = ${y[i]}: wasm ${one[2]![0]}, ts ${g}`);
+    }
+    expect(Number.isFinite(k.logCoshF32(xa!.byteOffset, ya!.byteOffset, out!.byteOffset, n / 8, 1 / n, 0, 0, 1))).toBe(true);
+  });
+
+  it('logCosh gives the same value and gradient bits with and without it, on any arrays', () => {
+    for (const n of [40000, 8193, 8200, 64, 65]) {
+      const { x, y } = differences(n, n);
+      const [xa, ya, ga] = kernelArrays(n, 3);
+      xa!.set(x);
+      ya!.set(y);
+      for (const reduction of ['mean', 'sum', 'none'] as const) {
+        const run = () => {
+          const out = new Float32Array(n);
+          const value = logCosh.valueAndGrad(x, y, { reduction, out }).value;
+          const inPlace = logCosh.valueAndGrad(xa!, ya!, { reduction, out: ga! }).value;
+          return { value, inPlace, alone: logCosh(x, y, { reduction }), out: Array.from(out), outInPlace: Array.from(ga!) };
+        };
+        useWasmElementwise(true);
+        const wasm = run();
+        useWasmElementwise(false);
+        const ts = run();
+        useWasmElementwise(true);
+        const label = `n = ${n}, ${reduction}`;
+        expect(wasm.value, label).toEqual(ts.value);
+        expect(wasm.inPlace, label).toEqual(ts.value);
+        expect(wasm.alone, label).toEqual(ts.alone);
+        expect(wasm.out, label).toEqual(ts.out);
+        expect(wasm.outInPlace, label).toEqual(ts.out);
+      }
+    }
+  });
+
+  it('still names a NaN or an Infinity in a float32 input with it on', () => {
+    for (const bad of [NaN, Infinity, -Infinity]) {
+      const x = new Float32Array(1000).fill(0.5);
+      x[777] = bad;
+      expect(() => logCosh.valueAndGrad(x, new Float32Array(1000), { out: new Float32Array(1000) })).toThrow(`logCosh: input[777] must be a finite number, got ${bad}`);
     }
   });
 });

@@ -8,7 +8,7 @@ import { elementwiseModule } from './wasm/elementwiseKernelsSource';
 import { embeddedModuleSource } from './wasm/embeddedModule';
 import { gemmModule } from './wasm/gemmKernelsSource';
 import { kernelsModule } from './wasm/lossKernelsSource';
-import { softplusModule } from './wasm/softplusKernelsSource';
+import { logCoshModule, softplusModule } from './wasm/softplusKernelsSource';
 
 export interface GeneratedFile {
   /** The generated file, relative to the project root. */
@@ -46,6 +46,16 @@ export const generatedFiles: readonly GeneratedFile[] = [
         bytes: softplusModule(),
         constant: 'SOFTPLUS_WASM_BASE64',
         what: 'The WebAssembly SIMD kernels of the softplus losses (BCE with logits)',
+        source: 'tools/generate/wasm/softplusKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmLogCoshBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: logCoshModule(),
+        constant: 'LOG_COSH_WASM_BASE64',
+        what: 'The WebAssembly SIMD kernel of logCosh',
         source: 'tools/generate/wasm/softplusKernelsSource.ts',
       }),
   },

@@ -18,12 +18,24 @@ const OUT_AT = 8 * BLOCK;
  * WebAssembly SIMD is missing): the loop runs, with the same bits.
  */
 export function elementwiseWasmBlocks(name: ElementwiseKernelName, e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
+  return wasmBlocks(elementwiseKernelsFor, name, e, out, items, s);
+}
+
+/** elementwiseWasmBlocks for the kernel `name` of another set of kernels on the same memory (`kernelsFor`, e.g. math/wasmSoftplus.ts). */
+export function wasmBlocks<N extends string>(
+  kernelsFor: (buffer: ArrayBufferLike) => ({ readonly memory: WasmMemory } & Record<N, ElementwiseBlock>) | null,
+  name: N,
+  e: Elements,
+  out: FloatArray | null,
+  items: Float64Array | null,
+  s: number,
+): FastBlock | null {
   const { x, y } = e;
   if (!(x instanceof Float32Array && y instanceof Float32Array) || e.w !== null || e.ws !== 1 || e.q !== null || items !== null) return null;
   // narrowed by a conditional, not by `out !== null && ...`, which needs strictNullChecks (tslab compiles without)
   const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
   if (out32 === undefined) return null;
-  const k = e.size >= 64 ? elementwiseKernelsFor(x.buffer) : null;
+  const k = e.size >= 64 ? kernelsFor(x.buffer) : null;
   return k ? stagedBlocks(k.memory, k[name], x, y, out32, s, e.a, e.b) : null;
 }
 

@@ -1,7 +1,9 @@
 import { reduction, type OptionsOf } from '../options';
 import * as expModule from '../math/fastExp';
 import * as logModule from '../math/fastLog';
+import { softplusKernelsFor } from '../math/wasmSoftplus';
 import { elementwiseLoss, kernel, readElements } from './elementwise';
+import { wasmBlocks } from './elementwiseWasm';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -16,23 +18,26 @@ const expUnchecked = expModule.expUnchecked;
 const expm1Unchecked = expModule.expm1Unchecked;
 const fastLogNormal = logModule.fastLogNormal;
 
-/** ln 2 = LN2 + LN2_LO: Math.LN2 and the rest (ln 2 - Math.LN2, to 2^-106). */
-const LN2 = Math.LN2;
-const LN2_LO = 2.3190468138462996e-17;
-/** Below it the term is a series; from it to BRANCH the small form; above the large form. */
-const SERIES = 0.125;
-/** Where the small forms (from e^-|d|) give way to the large ones (from e^-2|d|). */
-const BRANCH = 0.8;
-/** Where the slope's small form changes denominator (1 + e^-2|d| = 2 - n, or 1 + E^2). */
-const SLOPE_SPLIT = 0.3;
-/** log cosh d = h + h^2 (C2 + h (C3 + ...)), h = d^2/2: the series' coefficients (mpmath). */
-const C2 = -1 / 3;
-const C3 = 8 / 45;
-const C4 = -0.10793650793650794;
-const C5 = 0.06998236331569666;
-const C6 = -0.04727058949281172;
-const C7 = 0.03284231347723411;
-const C8 = -0.023293350192821093;
+/**
+ * The constants of logCoshTerm and logCoshSlope, in one object so the WebAssembly kernel
+ * (tools/generate/wasm/softplusKernelsSource.ts) is built from the same values:
+ * - ln 2 = LN2 + LN2_LO: Math.LN2 and the rest (ln 2 - Math.LN2, to 2^-106);
+ * - below SERIES the term is a series; from it to BRANCH the small form; above, the large form
+ *   (BRANCH: where the small forms, from e^-|d|, give way to the large ones, from e^-2|d|);
+ * - SLOPE_SPLIT: where the slope's small form changes denominator (1 + e^-2|d| = 2 - n, or 1 + E^2);
+ * - log cosh d = h + h^2 (C2 + h (C3 + ...)), h = d^2/2: the series' coefficients (mpmath).
+ */
+export const LOG_COSH = {
+  LN2: Math.LN2,
+  LN2_LO: 2.3190468138462996e-17,
+  SERIES: 0.125,
+  BRANCH: 0.8,
+  SLOPE_SPLIT: 0.3,
+  C: [-1 / 3, 8 / 45, -0.10793650793650794, 0.06998236331569666, -0.04727058949281172, 0.03284231347723411, -0.023293350192821093],
+} as const;
+// module-level bindings, read once (see bceFromLogits)
+const { LN2, LN2_LO, SERIES, BRANCH, SLOPE_SPLIT } = LOG_COSH;
+const [C2, C3, C4, C5, C6, C7, C8] = LOG_COSH.C;
 
 /**
  * The exponent both term and slope take of |d|: -|d| below BRANCH, -2|d| from it, at least -708
@@ -119,4 +124,6 @@ export const logCosh = elementwiseLoss({
     },
   }),
   prepare: (input, target, o) => readElements('logCosh', input, target, o.reduction),
+  // float32 blocks in WebAssembly SIMD (math/wasmSoftplus.ts: these steps in f64x2, the same bits)
+  fast: (c, out, items, s) => wasmBlocks(softplusKernelsFor, 'logCoshF32', c, out, items, s),
 });

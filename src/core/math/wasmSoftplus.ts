@@ -1,13 +1,14 @@
 import { EXP2_HI, EXP2_TAIL, LOGC_HI, LOGC_LO } from './elementaryTables';
 import { elementwiseKernelsFor, type ElementwiseBlock } from './wasmElementwise';
 import { decodeBase64, instantiateWasm, type WasmMemory } from './wasmModule';
+import { LOG_COSH_WASM_BASE64 } from './wasmLogCoshBinary';
 import { SOFTPLUS_WASM_BASE64 } from './wasmSoftplusBinary';
 
 /**
  * The WebAssembly SIMD (f64x2) blocks of the elementwise losses built on log1p(e^-|x|)
- * (binaryCrossEntropyWithLogits) on float32 arguments, written in
- * tools/generate/wasm/softplusKernelsSource.ts and embedded as base64 by `npm run generate` (under
- * 4 KB). The module imports its memory: each instance runs on the memory of an instance of the
+ * (binaryCrossEntropyWithLogits, logCosh) on float32 arguments, written in
+ * tools/generate/wasm/softplusKernelsSource.ts and embedded as base64 by `npm run generate` (a
+ * module each, under 4 KB). The modules import their memory: each instance runs on the memory of an instance of the
  * elementwise kernels (wasmElementwise.ts: the shared one, or a kernelArrays arena), whose staging
  * blocks it shares, so the arrays of kernelArrays are read in place here too. It is on and off
  * with them (`useWasmElementwise`). Each block gives the bits of its TypeScript block, or NaN
@@ -15,16 +16,20 @@ import { SOFTPLUS_WASM_BASE64 } from './wasmSoftplusBinary';
  */
 export interface WasmSoftplus {
   readonly bceLogitsF32: ElementwiseBlock;
-  /** Writes the kernels' constant vectors into memory (once per memory, at load). */
-  readonly init: () => void;
+  readonly logCoshF32: ElementwiseBlock;
 }
+
+/** A module's exports: its kernel and `init`, which writes its constant vectors into memory (once per memory). */
+type Module<K extends string> = Record<K, ElementwiseBlock> & { readonly init: () => void };
 
 /** Where the exp and log tables and the constants sit in the shared memory (tools/generate/wasm/softplusKernelsSource.ts). */
 export const SOFTPLUS_EXP_TABLE_AT = 98304;
 export const SOFTPLUS_LOG_TABLE_AT = 100352;
 export const SOFTPLUS_CONST_AT = 102400;
+export const LOG_COSH_CONST_AT = 104448;
 
-let bytes: Uint8Array | null | undefined;
+let softplusBytes: Uint8Array | null | undefined;
+let logCoshBytes: Uint8Array | null | undefined;
 /** The instances, by the memory they run on. */
 const instances = new WeakMap<object, WasmSoftplus | null>();
 
@@ -35,11 +40,17 @@ export function softplusKernelsFor(buffer: ArrayBufferLike): (WasmSoftplus & { r
   const memory = host.memory;
   let k = instances.get(memory);
   if (k === undefined) {
-    if (bytes === undefined) bytes = decodeBase64(SOFTPLUS_WASM_BASE64);
-    k = instantiateWasm<WasmSoftplus>(bytes, { env: { memory } });
-    if (k) {
+    if (softplusBytes === undefined) softplusBytes = decodeBase64(SOFTPLUS_WASM_BASE64);
+    if (logCoshBytes === undefined) logCoshBytes = decodeBase64(LOG_COSH_WASM_BASE64);
+    const imports = { env: { memory } };
+    const bce = instantiateWasm<Module<'bceLogitsF32'>>(softplusBytes, imports);
+    const cosh = instantiateWasm<Module<'logCoshF32'>>(logCoshBytes, imports);
+    k = null;
+    if (bce && cosh) {
       writeTables(memory);
-      k.init();
+      bce.init();
+      cosh.init();
+      k = { bceLogitsF32: bce.bceLogitsF32, logCoshF32: cosh.logCoshF32 };
     }
     instances.set(memory, k);
   }

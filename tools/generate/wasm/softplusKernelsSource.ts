@@ -1,22 +1,25 @@
 /**
  * The source of the WebAssembly SIMD (f64x2) kernels of the elementwise losses built on
  * log1p(e^-a) (softplus), which src/core/math/wasmSoftplus.ts loads: binaryCrossEntropyWithLogits
- * (bceLogitsBlock in src/core/losses/bceLogitsBlock.ts), in the loop of octetLoop.ts. Each follows
- * its TypeScript block operation for operation, with vexp and vlog (vectorMath.ts) for
- * expUnchecked and fastLogNormal, so both give the same bits; the tests check that. The module
- * imports its memory: it runs on the memory of the elementwise kernels (wasmElementwise.ts), so
- * the arrays of kernelArrays are read in place. `npm run generate` embeds it in
- * src/core/math/wasmSoftplusBinary.ts.
+ * (bceLogitsBlock in src/core/losses/bceLogitsBlock.ts) and logCosh (logCoshTerm and logCoshSlope
+ * in src/core/losses/logCosh.ts), in the loop of octetLoop.ts. Each follows its TypeScript
+ * operation for operation, with vexp, vexpm1 and vlog (vectorMath.ts) for expUnchecked,
+ * expm1Unchecked and fastLogNormal, so both give the same bits; the tests check that. The
+ * modules import their memory: they run on the memory of the elementwise kernels
+ * (wasmElementwise.ts), so the arrays of kernelArrays are read in place. `npm run generate`
+ * embeds them in src/core/math/wasmSoftplusBinary.ts and wasmLogCoshBinary.ts.
  */
-import { assemble, cat, op, simd } from './assembler';
+import { assemble, cat, op, simd, type Code } from './assembler';
 import { octetLoop, type PairLoss } from './octetLoop';
-import { expScratch, logScratch, memoryConstants, vexp, vlog, type Constants, type ExpScratch, type LogScratch } from './vectorMath';
+import { LOG_COSH } from '../../../src/core/losses/logCosh';
+import { expm1Scratch, expScratch, logScratch, memoryConstants, vexp, vexpm1, vlog, type Constants, type ExpScratch, type Expm1Scratch, type LogScratch } from './vectorMath';
 
 /** Where the module's tables sit in the shared memory: after the staging blocks of wasmElementwise.ts (x, y, out: 3 · 32 KiB). */
 export const SOFTPLUS_EXP_TABLE_AT = 98304;
 export const SOFTPLUS_LOG_TABLE_AT = 100352;
-/** The constant vectors (written by the module's `init`). */
+/** The constant vectors of each module (written by its `init`). */
 export const SOFTPLUS_CONST_AT = 102400;
+export const LOG_COSH_CONST_AT = 104448;
 /** The memory's least size in pages (the staging area: 2 pages). */
 const PAGES = 2;
 /** bceFromLogits' CANCELLED: below this fraction of its terms, the gradient is redone in double-double (by TypeScript). */
@@ -98,12 +101,99 @@ const bceLogits: PairLoss<BceLogitsScratch> = {
   },
 };
 
-/** The losses of the module, in export order. */
-export const SOFTPLUS_WASM_LOSSES = [bceLogits.name];
+interface LogCoshScratch {
+  em: Expm1Scratch;
+  lg: LogScratch;
+  dd: number;
+  small: number;
+  u: number;
+  v: number;
+  z: number;
+  w: number;
+  t: number;
+  h: number;
+  n: number;
+  q: number;
+}
 
-/** The embedded module: its kernels on an imported memory of at least 2 pages. */
+/**
+ * logCosh on float32 x and y (logCoshTerm and logCoshSlope in src/core/losses/logCosh.ts, every
+ * form computed, one picked per lane): d = |x - y|, small = d < BRANCH, u = max(small ? -d : -2d, -708)
+ * (pmax keeps NaN), e = e^u and v = e^u - 1 (vexpm1);
+ * term: z = small ? (v v) / (2 e) : e, l = log1p(z) (w = 1 + z, fastLogNormal(w, (1 - (w - (w - 1))) + (z - (w - 1)))),
+ * h = (0.5 d) d, series = h + (h h)(C2 + h (C3 + ... + h C8)), large = (d - LN2) + (l - LN2_LO),
+ * ℓ = d < SERIES ? series : small ? l : large;
+ * slope: n = (0 - 2v) - v v, q = (small ? n : 2e) / (small ? (d < SLOPE_SPLIT ? 2 - n : 1 + e e) : 1 + e),
+ * th = small ? q : 1 - q, c (x - y < 0 ? -th : th).
+ */
+const logCosh: PairLoss<LogCoshScratch> = {
+  name: 'logCoshF32',
+  constants: 0,
+  unroll: 'pair',
+  scratch: (L) => {
+    const v = () => L.add(0x7b);
+    return { em: expm1Scratch(L), lg: logScratch(L), dd: v(), small: v(), u: v(), v: v(), z: v(), w: v(), t: v(), h: v(), n: v(), q: v() };
+  },
+  setup: () => [],
+  pair: (p, s) => {
+    const { LN2, LN2_LO, SERIES, BRANCH, SLOPE_SPLIT, C } = LOG_COSH;
+    const d = p.d;
+    const e = p.e;
+    const sel = (a: Code, b: Code, mask: Code) => cat(a, b, mask, simd.bitselect);
+    // the series' Horner form h (C_i + h (...)), innermost C8
+    let horner: Code = k(C[C.length - 1]!);
+    for (let i = C.length - 2; i >= 0; i--) horner = cat(k(C[i]!), get(s.h), horner, simd.f64x2Mul, simd.f64x2Add);
+    return cat(
+      get(p.x), get(p.y), simd.f64x2Sub, set(s.dd),
+      get(s.dd), simd.f64x2Abs, set(d),
+      get(d), k(BRANCH), simd.f64x2Lt, set(s.small),
+      sel(cat(get(d), simd.f64x2Neg), cat(k(-2), get(d), simd.f64x2Mul), get(s.small)), k(-708), simd.f64x2Pmax, set(s.u),
+      vexpm1(s.u, s.em, k, SOFTPLUS_EXP_TABLE_AT, e, s.v),
+      // term
+      sel(cat(get(s.v), get(s.v), simd.f64x2Mul, k(2), get(e), simd.f64x2Mul, simd.f64x2Div), get(e), get(s.small)), set(s.z),
+      k(1), get(s.z), simd.f64x2Add, set(s.w),
+      get(s.w), k(1), simd.f64x2Sub, set(s.t),
+      k(1), get(s.w), get(s.t), simd.f64x2Sub, simd.f64x2Sub, get(s.z), get(s.t), simd.f64x2Sub, simd.f64x2Add, set(s.t),
+      vlog(s.w, s.t, s.lg, k, SOFTPLUS_LOG_TABLE_AT), set(s.z),
+      k(0.5), get(d), simd.f64x2Mul, get(d), simd.f64x2Mul, set(s.h),
+      sel(
+        cat(get(s.h), get(s.h), get(s.h), simd.f64x2Mul, horner, simd.f64x2Mul, simd.f64x2Add),
+        sel(get(s.z), cat(get(d), k(LN2), simd.f64x2Sub, get(s.z), k(LN2_LO), simd.f64x2Sub, simd.f64x2Add), get(s.small)),
+        cat(get(d), k(SERIES), simd.f64x2Lt),
+      ),
+      set(p.l),
+      // slope
+      k(0), k(2), get(s.v), simd.f64x2Mul, simd.f64x2Sub, get(s.v), get(s.v), simd.f64x2Mul, simd.f64x2Sub, set(s.n),
+      sel(get(s.n), cat(k(2), get(e), simd.f64x2Mul), get(s.small)),
+      sel(
+        sel(cat(k(2), get(s.n), simd.f64x2Sub), cat(k(1), get(e), get(e), simd.f64x2Mul, simd.f64x2Add), cat(get(d), k(SLOPE_SPLIT), simd.f64x2Lt)),
+        cat(k(1), get(e), simd.f64x2Add),
+        get(s.small),
+      ),
+      simd.f64x2Div, set(s.q),
+      sel(get(s.q), cat(k(1), get(s.q), simd.f64x2Sub), get(s.small)), set(s.q),
+      get(p.c),
+      sel(cat(get(s.q), simd.f64x2Neg), get(s.q), cat(get(s.dd), k(0), simd.f64x2Lt)),
+      simd.f64x2Mul, set(p.g),
+    );
+  },
+};
+
+/** The losses of the modules, in order. */
+export const SOFTPLUS_WASM_LOSSES = [bceLogits.name, logCosh.name];
+
+/**
+ * The embedded modules, one kernel each (two would pass the 4 KB that browsers compile
+ * synchronously), on an imported memory of at least 2 pages, each with its `init`.
+ */
 export function softplusModule(): Uint8Array {
   constants = memoryConstants(SOFTPLUS_CONST_AT);
   const kernels = [octetLoop(bceLogits)];
+  return assemble([...kernels, constants.init()], PAGES, { importMemory: true });
+}
+
+export function logCoshModule(): Uint8Array {
+  constants = memoryConstants(LOG_COSH_CONST_AT);
+  const kernels = [octetLoop(logCosh)];
   return assemble([...kernels, constants.init()], PAGES, { importMemory: true });
 }

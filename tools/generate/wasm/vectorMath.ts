@@ -181,3 +181,69 @@ export function vlog(a: number, t: number, l: LogScratch, k: Constants, tableAt:
     simd.f64x2Add,
   );
 }
+
+/** The v128 locals vexpm1 works in, besides vexp's. */
+export interface Expm1Scratch extends ExpScratch {
+  rh: number;
+  rl: number;
+  sc: number;
+  tail: number;
+  c: number;
+  hi: number;
+  pa: number;
+  pb: number;
+}
+
+export function expm1Scratch(L: Locals): Expm1Scratch {
+  const v = () => L.add(V128);
+  return { ...expScratch(L), rh: v(), rl: v(), sc: v(), tail: v(), c: v(), hi: v(), pa: v(), pb: v() };
+}
+
+/**
+ * e^z into the local `e` and e^z - 1 into `m`, for the two lanes of the local `z` (in
+ * [-708, 0]): expUnchecked's and expm1Unchecked's steps (src/core/math/fastExp.ts), sharing
+ * their reduction: kd, rh = z - kd HI, rl = kd LO, r = rh - rl, j, T_j, tail_j, 2^(k >> 7), r²,
+ * pa = 1/2 + r/6, pb = 1/24 + r/120; then e = (T_j + T_j ((tail_j + r) + r² pa + (r² r²) pb)) 2^(k >> 7) and,
+ * with s = T_j 2^(k >> 7), c = s - 1, hi = c + rh,
+ * m = hi + (((c - hi) + rh + (s - (c + 1))) + ((c r - rl) + s (tail_j + r² (pa + r² (pb + r²/720))))).
+ */
+export function vexpm1(z: number, l: Expm1Scratch, k: Constants, tableAt: number, e: number, m: number): Code {
+  const lane = (p: number, i: number) =>
+    cat(get(l.ki), simd.i32x4ExtractLane(i), op.i32(127), op.i32And, op.i32(4), op.i32Shl, simd.load(tableAt), set(p));
+  return cat(
+    get(z), k(INV_LN2_N), simd.f64x2Mul, k(SHIFT), simd.f64x2Add, set(l.ki), get(l.ki), k(SHIFT), simd.f64x2Sub, set(l.kd),
+    get(z), get(l.kd), k(LN2N_HI), simd.f64x2Mul, simd.f64x2Sub, set(l.rh),
+    get(l.kd), k(LN2N_LO), simd.f64x2Mul, set(l.rl),
+    get(l.rh), get(l.rl), simd.f64x2Sub, set(l.r),
+    lane(l.p0, 0),
+    lane(l.p1, 2),
+    get(l.p0), get(l.p1), simd.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), set(l.tj),
+    get(l.p0), get(l.p1), simd.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]), set(l.tail),
+    get(l.r), get(l.r), simd.f64x2Mul, set(l.r2),
+    k(0.5), get(l.r), k(1 / 6), simd.f64x2Mul, simd.f64x2Add, set(l.pa),
+    k(1 / 24), get(l.r), k(1 / 120), simd.f64x2Mul, simd.f64x2Add, set(l.pb),
+    get(l.ki), k(~127n), simd.and, op.i32(45), simd.i64x2Shl, k(1023n << 52n), simd.i64x2Add, set(l.sc),
+    // e = (tj + tj t) 2^(k >> 7), t = ((tail + r) + r2 pa) + (r2 r2) pb
+    get(l.tj), get(l.tj),
+    get(l.tail), get(l.r), simd.f64x2Add, get(l.r2), get(l.pa), simd.f64x2Mul, simd.f64x2Add,
+    get(l.r2), get(l.r2), simd.f64x2Mul, get(l.pb), simd.f64x2Mul, simd.f64x2Add,
+    simd.f64x2Mul, simd.f64x2Add, get(l.sc), simd.f64x2Mul, set(e),
+    // s (in l.t) = tj 2^(k >> 7), c = s - 1, hi = c + rh
+    get(l.tj), get(l.sc), simd.f64x2Mul, set(l.t),
+    get(l.t), k(1), simd.f64x2Sub, set(l.c),
+    get(l.c), get(l.rh), simd.f64x2Add, set(l.hi),
+    // m = hi + (((c - hi) + rh + (s - (c + 1))) + ((c r - rl) + s (tail + p))), p = r2 (pa + r2 (pb + r2/720))
+    get(l.hi),
+    get(l.c), get(l.hi), simd.f64x2Sub, get(l.rh), simd.f64x2Add,
+    get(l.t), get(l.c), k(1), simd.f64x2Add, simd.f64x2Sub,
+    simd.f64x2Add,
+    get(l.c), get(l.r), simd.f64x2Mul, get(l.rl), simd.f64x2Sub,
+    get(l.t),
+    get(l.tail),
+    get(l.r2), get(l.pa), get(l.r2), get(l.pb), get(l.r2), k(1 / 720), simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul,
+    simd.f64x2Add, simd.f64x2Mul, simd.f64x2Add,
+    simd.f64x2Add,
+    simd.f64x2Add,
+    set(m),
+  );
+}

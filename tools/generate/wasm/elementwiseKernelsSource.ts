@@ -51,14 +51,14 @@ const mae: PairLoss = {
 };
 
 /**
- * huber (a = δ > 0): d = |x - y|, ℓ = d < a ? (0.5 d) d : a (d - 0.5 a); with d = x - y,
+ * huber (a = δ > 0): d = |x - y|, m = pmin(d, a) (= a < d ? a : d), ℓ = m (d - 0.5 m); with d = x - y,
  * c ∂ℓ/∂x = c (d > a ? a : d < -a ? -a : d) = c pmin(pmax(d, -a), a).
  */
 const huber: PairLoss = {
   name: 'huberF32',
-  constants: 3,
+  constants: 2,
   scratch: () => null,
-  setup: (p) => cat(splat(0.5), get(p.a), simd.f64x2Mul, set(p.k[0]!), get(p.a), simd.f64x2Neg, set(p.k[1]!), splat(0.5), set(p.k[2]!)),
+  setup: (p) => cat(get(p.a), simd.f64x2Neg, set(p.k[0]!), splat(0.5), set(p.k[1]!)),
   pair: (p) =>
     cat(
       get(p.x),
@@ -68,26 +68,23 @@ const huber: PairLoss = {
       get(p.d),
       simd.f64x2Abs,
       set(p.e),
-      get(p.k[2]!),
+      // m = pmin(e, a); ℓ = m (e - 0.5 m)
       get(p.e),
-      simd.f64x2Mul,
-      get(p.e),
-      simd.f64x2Mul,
       get(p.a),
+      simd.f64x2Pmin,
+      op.localTee(p.l),
       get(p.e),
-      get(p.k[0]!),
+      get(p.k[1]!),
+      get(p.l),
+      simd.f64x2Mul,
       simd.f64x2Sub,
       simd.f64x2Mul,
-      get(p.e),
-      get(p.a),
-      simd.f64x2Lt,
-      simd.bitselect,
       set(p.l),
       // pmin(pmax(d, -a), a) = a < (d < -a ? -a : d) ? a : (d < -a ? -a : d), which for a > 0 is
       // the slope's d > a ? a : d < -a ? -a : d (NaN included), in two instructions for four
       get(p.c),
       get(p.d),
-      get(p.k[1]!),
+      get(p.k[0]!),
       simd.f64x2Pmax,
       get(p.a),
       simd.f64x2Pmin,
@@ -98,7 +95,7 @@ const huber: PairLoss = {
 
 /**
  * smoothL1Loss (a = β): d = |x - y|, ℓ = d < a ? (0.5 d) (d / a) : d - 0.5 a; with d = x - y,
- * c ∂ℓ/∂x = c (d > a ? 1 : d < -a ? -1 : a = 0 ? 0 : d / a).
+ * c ∂ℓ/∂x = c (d > a ? 1 : d < -a ? -1 : a = 0 ? 0 : d / a); both from one q = (x - y) / a.
  */
 const smoothL1: PairLoss = {
   name: 'smoothL1F32',
@@ -110,18 +107,19 @@ const smoothL1: PairLoss = {
       get(p.a),
       simd.f64x2Mul,
       set(p.k[0]!),
-      get(p.a),
-      simd.f64x2Neg,
-      set(p.k[1]!),
       splat(0.5),
-      set(p.k[2]!),
+      set(p.k[1]!),
       splat(1),
-      set(p.k[3]!),
+      set(p.k[2]!),
       get(p.a),
       splat(0),
       simd.f64x2Eq,
+      set(p.k[3]!),
+      splat(-1),
       set(p.k[4]!),
     ),
+  // one division for term and slope: q = d / a, whose magnitude is the term's |d| / a (division is
+  // symmetric in sign), so ℓ = |d| < a ? (0.5 |d|) |q| : |d| - 0.5 a
   pair: (p) =>
     cat(
       get(p.x),
@@ -131,12 +129,15 @@ const smoothL1: PairLoss = {
       get(p.d),
       simd.f64x2Abs,
       set(p.e),
-      get(p.k[2]!),
-      get(p.e),
-      simd.f64x2Mul,
-      get(p.e),
+      get(p.d),
       get(p.a),
       simd.f64x2Div,
+      set(p.g),
+      get(p.k[1]!),
+      get(p.e),
+      simd.f64x2Mul,
+      get(p.g),
+      simd.f64x2Abs,
       simd.f64x2Mul,
       get(p.e),
       get(p.k[0]!),
@@ -146,25 +147,22 @@ const smoothL1: PairLoss = {
       simd.f64x2Lt,
       simd.bitselect,
       set(p.l),
+      // the slope's d > a ? 1 : d < -a ? -1 : a = 0 ? 0 : d / a as pmin(pmax(q, -1), 1) (q rounds to at
+      // least 1 where d > a, at most 1 where d <= a, and to ±Infinity for a = 0, d ≠ 0), with the NaN
+      // of q = 0 / 0 (and of NaN d) made 0 where a = 0
       get(p.c),
-      // inner = a = 0 ? 0 : d / a (the zero as the mask's complement: and-not)
-      get(p.d),
-      get(p.a),
-      simd.f64x2Div,
+      get(p.g),
       get(p.k[4]!),
-      simd.andnot,
-      set(p.e),
+      simd.f64x2Pmax,
+      get(p.k[2]!),
+      simd.f64x2Pmin,
+      op.localTee(p.g),
       get(p.k[3]!),
-      splat(-1),
-      get(p.e),
-      get(p.d),
-      get(p.k[1]!),
-      simd.f64x2Lt,
-      simd.bitselect,
-      get(p.d),
-      get(p.a),
-      simd.f64x2Gt,
-      simd.bitselect,
+      get(p.g),
+      get(p.g),
+      simd.f64x2Eq,
+      simd.andnot,
+      simd.andnot,
       simd.f64x2Mul,
       set(p.g),
     ),

@@ -75,7 +75,6 @@ export function octetLoop<S>(loss: PairLoss<S>): Func {
     x4 = v(),
     y4 = v(),
     g0 = v();
-  const HIGH = [8, 9, 10, 11, 12, 13, 14, 15, 8, 9, 10, 11, 12, 13, 14, 15];
   const LOWS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
   // the pair in the low floats of x4 and y4 into accumulator k, its float32 gradient left in w
   const pair = (k: number) =>
@@ -101,24 +100,26 @@ export function octetLoop<S>(loss: PairLoss<S>): Func {
       get(X),
       get(i),
       op.i32Add,
-      simd.load(offset),
+      simd.load64Zero(offset),
       set(x4),
       get(Y),
       get(i),
       op.i32Add,
-      simd.load(offset),
+      simd.load64Zero(offset),
       set(y4),
       pair(k),
       get(w),
       set(g0),
-      // the high two floats moved down, then the next pair
-      get(x4),
-      get(x4),
-      simd.shuffle(HIGH),
+      // the next two floats, the next pair
+      get(X),
+      get(i),
+      op.i32Add,
+      simd.load64Zero(offset + 8),
       set(x4),
-      get(y4),
-      get(y4),
-      simd.shuffle(HIGH),
+      get(Y),
+      get(i),
+      op.i32Add,
+      simd.load64Zero(offset + 8),
       set(y4),
       pair(k + 1),
       get(OUT),

@@ -3,6 +3,8 @@ import * as expModule from '../math/fastExp';
 import * as logModule from '../math/fastLog';
 import { softplusKernelsFor } from '../math/wasmSoftplus';
 import { elementwiseLoss, kernel, readElements } from './elementwise';
+import * as constants from './logCoshConstants';
+import { logCoshBlocks } from './logCoshBlock';
 import { wasmBlocks } from './elementwiseWasm';
 
 const spec = {
@@ -18,26 +20,11 @@ const expUnchecked = expModule.expUnchecked;
 const expm1Unchecked = expModule.expm1Unchecked;
 const fastLogNormal = logModule.fastLogNormal;
 
-/**
- * The constants of logCoshTerm and logCoshSlope, in one object so the WebAssembly kernel
- * (tools/generate/wasm/softplusKernelsSource.ts) is built from the same values:
- * - ln 2 = LN2 + LN2_LO: Math.LN2 and the rest (ln 2 - Math.LN2, to 2^-106);
- * - below SERIES the term is a series; from it to BRANCH the small form; above, the large form
- *   (BRANCH: where the small forms, from e^-|d|, give way to the large ones, from e^-2|d|);
- * - SLOPE_SPLIT: where the slope's small form changes denominator (1 + e^-2|d| = 2 - n, or 1 + E^2);
- * - log cosh d = h + h^2 (C2 + h (C3 + ...)), h = d^2/2: the series' coefficients (mpmath).
- */
-export const LOG_COSH = {
-  LN2: Math.LN2,
-  LN2_LO: 2.3190468138462996e-17,
-  SERIES: 0.125,
-  BRANCH: 0.8,
-  SLOPE_SPLIT: 0.3,
-  C: [-1 / 3, 8 / 45, -0.10793650793650794, 0.06998236331569666, -0.04727058949281172, 0.03284231347723411, -0.023293350192821093],
-} as const;
-// module-level bindings, read once (see bceFromLogits)
-const { LN2, LN2_LO, SERIES, BRANCH, SLOPE_SPLIT } = LOG_COSH;
-const [C2, C3, C4, C5, C6, C7, C8] = LOG_COSH.C;
+// The constants (logCoshConstants.ts, a file of their own so logCoshBlock.ts, which this file
+// imports, reads them without a cycle), as module-level bindings read once (see bceFromLogits).
+export { LOG_COSH } from './logCoshConstants';
+const { LN2, LN2_LO, SERIES, BRANCH, SLOPE_SPLIT } = constants.LOG_COSH;
+const [C2, C3, C4, C5, C6, C7, C8] = constants.LOG_COSH.C;
 
 /**
  * The exponent both term and slope take of |d|: -|d| below BRANCH, -2|d| from it, at least -708
@@ -89,6 +76,18 @@ export function logCoshSlope(d: number): number {
 }
 
 /**
+ * logCosh's element (log cosh d = log((e^d + e^-d)/2) = |d| + log1p(e^(-2|d|)) - ln 2, d/dx tanh d)
+ * for the loop of elementwise.ts; logCoshBlock.ts follows it operation for operation (its tests compare them).
+ */
+export const logCoshKernel = kernel({
+  term: (x, y) => logCoshTerm(Math.abs(x - y)),
+  slope(x, y, _a, _b, c) {
+    const th = logCoshSlope(Math.abs(x - y));
+    return c * (x - y < 0 ? -th : th);
+  },
+});
+
+/**
  * Log-cosh loss (로그 코사인 손실): about $\frac12 d^2$ for small differences and $|d| - \ln 2$ for
  * large ones, smooth everywhere. Elementwise over any shape, $d_i = x_i - y_i$:
  *
@@ -114,16 +113,9 @@ export function logCoshSlope(d: number): number {
 export const logCosh = elementwiseLoss({
   name: 'logCosh',
   options: spec,
-  // log cosh d = log((e^d + e^-d)/2) = |d| + log1p(e^(-2|d|)) - ln 2 (softplus(-2|d|) = log1p(e^(-2|d|)));
-  // d/dx: tanh d
-  kernel: kernel({
-    term: (x, y) => logCoshTerm(Math.abs(x - y)),
-    slope(x, y, _a, _b, c) {
-      const th = logCoshSlope(Math.abs(x - y));
-      return c * (x - y < 0 ? -th : th);
-    },
-  }),
+  kernel: logCoshKernel,
   prepare: (input, target, o) => readElements('logCosh', input, target, o.reduction),
-  // float32 blocks in WebAssembly SIMD (math/wasmSoftplus.ts: these steps in f64x2, the same bits)
-  fast: (c, out, items, s) => wasmBlocks(softplusKernelsFor, 'logCoshF32', c, out, items, s),
+  // float32 blocks in WebAssembly SIMD (math/wasmSoftplus.ts: these steps in f64x2, the same bits),
+  // then logCoshBlock.ts (term and slope from one e^u, the same bits) for the blocks and calls it leaves
+  fast: (c, out, items, s) => logCoshBlocks(c, out, items, s, wasmBlocks(softplusKernelsFor, 'logCoshF32', c, out, items, s)),
 });

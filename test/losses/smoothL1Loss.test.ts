@@ -47,4 +47,20 @@ describe('smoothL1Loss', () => {
   it('rejects a negative beta', () => {
     expect(() => smoothL1Loss([1], [0], { beta: -1 })).toThrow('smoothL1Loss: options.beta must be a finite number >= 0, got -1');
   });
+
+  it("at beta 1 equals huber at delta 1 bit for bit (its WebAssembly kernel is huber's), value and gradient", () => {
+    const n = 5000;
+    const x = new Float64Array(n);
+    const y = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      x[i] = Math.sin(i) * 3;
+      y[i] = i % 7 === 0 ? x[i]! + [1, -1, 0, 0.5, -2][i % 5]! : Math.cos(i * 1.3) * 3;
+    }
+    for (const reduction of ['mean', 'sum', 'none'] as const) {
+      const a = smoothL1Loss.valueAndGrad(x, y, { reduction });
+      const b = huber.valueAndGrad(x, y, { reduction, delta: 1 });
+      expect(a.value).toEqual(b.value);
+      expect(a.grad).toEqual(b.grad);
+    }
+  });
 });

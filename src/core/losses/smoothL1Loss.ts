@@ -1,5 +1,6 @@
 import { numberOption, reduction, type OptionsOf } from '../options';
 import { elementwiseLoss, kernel, readElements } from './elementwise';
+import { elementwiseWasmBlocks } from './elementwiseWasm';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -47,4 +48,7 @@ export const smoothL1Loss = elementwiseLoss({
     wasm: 'smoothL1F32',
   }),
   prepare: (input, target, o) => readElements('smoothL1Loss', input, target, o.reduction, o.beta),
+  // At β = 1 (PyTorch's default) the loss is huber's at δ = 1 bit for bit ((0.5 d)(d / 1) = (0.5 d) d,
+  // d - 0.5 = 1 (d - 0.5), and the same clamp), so its WebAssembly kernel runs, without smoothL1's division.
+  fast: (c, out, items, s) => elementwiseWasmBlocks(c.a === 1 ? 'huberF32' : 'smoothL1F32', c, out, items, s),
 });

@@ -21,9 +21,15 @@ def tensor(path, dtype):
     return torch.from_numpy(np.fromfile(path, dtype=dtype))
 
 
-def measure(run, warmup, reps):
+def measure(run, warmup, reps, warmup_ms=0):
+    # as src/node/bench/measure.ts: `warmup` runs, then more until warmup_ms have gone into warming up (at most 1000 more)
     last = None
+    start = time.perf_counter_ns()
     for _ in range(warmup):
+        last = run()
+    for _ in range(1000):
+        if (time.perf_counter_ns() - start) / 1e6 >= warmup_ms:
+            break
         last = run()
     samples = []
     for _ in range(reps):
@@ -60,7 +66,7 @@ def elementwise(w):
         (grad,) = torch.autograd.grad(loss, x)
         return loss.item()
 
-    return measure(run, w["warmup"], w["reps"])
+    return measure(run, w["warmup"], w["reps"], w.get("warmupMs", 0))
 
 
 def softmax_ce(w):
@@ -72,7 +78,7 @@ def softmax_ce(w):
         (grad,) = torch.autograd.grad(loss, logits)
         return loss.item()
 
-    return measure(run, w["warmup"], w["reps"])
+    return measure(run, w["warmup"], w["reps"], w.get("warmupMs", 0))
 
 
 def triplet(w):
@@ -84,7 +90,7 @@ def triplet(w):
         grads = torch.autograd.grad(loss, (a, p, n))
         return loss.item()
 
-    return measure(run, w["warmup"], w["reps"])
+    return measure(run, w["warmup"], w["reps"], w.get("warmupMs", 0))
 
 
 def giou(w):
@@ -98,7 +104,7 @@ def giou(w):
         (grad,) = torch.autograd.grad(loss, b1)
         return loss.item()
 
-    return measure(run, w["warmup"], w["reps"])
+    return measure(run, w["warmup"], w["reps"], w.get("warmupMs", 0))
 
 
 def ctc(w):
@@ -112,7 +118,7 @@ def ctc(w):
         (grad,) = torch.autograd.grad(loss, log_probs)
         return loss.item()
 
-    return measure(run, w["warmup"], w["reps"])
+    return measure(run, w["warmup"], w["reps"], w.get("warmupMs", 0))
 
 
 def mnist(w):
@@ -147,7 +153,7 @@ def mnist(w):
             loss = epoch(perms[e])
         return loss
 
-    result = measure(run, w["warmup"], w["reps"])
+    result = measure(run, w["warmup"], w["reps"], w.get("warmupMs", 0))
     if w["kind"] == "mnist-full":
         t = w["test"]
         x = tensor(f"{d}/mnist.test.f32", np.float32).reshape(t, 784)

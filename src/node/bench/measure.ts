@@ -2,6 +2,8 @@
 export interface Repetitions {
   warmup: number;
   reps: number;
+  /** After the `warmup` runs, more untimed runs until this much time has gone into warming up (at most 1000 more; default 0). */
+  warmupMs?: number;
 }
 
 /** The timings of one workload on one system, in milliseconds. */
@@ -23,14 +25,18 @@ export function median(values: readonly number[]): number {
 }
 
 /**
- * Runs `run` `warmup` times untimed (JIT, caches, first-touch page faults), then `reps`
+ * Runs `run` `warmup` times untimed (JIT, caches, first-touch page faults), and on until
+ * `warmupMs` have gone into warming up (V8 and WebAssembly code tier up after some runs; PyTorch's
+ * rows get the same policy in scripts/bench/torch_bench.py), then `reps`
  * times timed with `process.hrtime.bigint()`, and returns the median. `run` returns a
  * value (the loss) that is kept, so no run can be optimised away; the last one is returned.
  * Returns the median and the minimum of the timed runs.
  */
-export function measure<T>(run: () => T, { warmup, reps }: Repetitions): { timing: Timing; last: T } {
+export function measure<T>(run: () => T, { warmup, reps, warmupMs = 0 }: Repetitions): { timing: Timing; last: T } {
   let last: T = undefined as T;
+  const start = process.hrtime.bigint();
   for (let i = 0; i < warmup; i++) last = run();
+  for (let i = 0; i < 1000 && Number(process.hrtime.bigint() - start) / 1e6 < warmupMs; i++) last = run();
   const samplesMs: number[] = [];
   for (let i = 0; i < reps; i++) {
     const t0 = process.hrtime.bigint();

@@ -167,7 +167,9 @@ export function repetitions(w: Workload, system: SystemName, quick: boolean): Re
   if (w.kind === 'mnist-full') return { warmup: 0, reps: 1 };
   if (w.kind === 'mnist-epoch') return system === 'tfjs-cpu' ? { warmup: 1, reps: 1 } : { warmup: 1, reps: 3 };
   if (system === 'tfjs-cpu') return w.elements >= 4e6 ? { warmup: 1, reps: 3 } : { warmup: 1, reps: 5 };
-  return { warmup: 2, reps: 11 };
+  // every system warms up for at least 100 ms as well (measure.ts): a row of 0.05 ms otherwise times V8's and
+  // WebAssembly's first tiers (mse at 1e5: 70 us after 2 warm-up runs, 56 us after 40)
+  return { warmup: 2, reps: 11, warmupMs: 100 };
 }
 
 /** 1e6, 2.5e5 ... for labels. */

@@ -1,9 +1,11 @@
 /**
- * exp and log on the two lanes of an f64x2, for the WebAssembly kernels written with assembler.ts
- * (lossKernelsSource.ts, softplusKernelsSource.ts): vexp follows expUnchecked
- * (src/core/math/fastExp.ts) and vlog fastLogNormal (src/core/math/fastLog.ts) operation for
- * operation, with the same tables (2^(j/128) and log(c_i) pairs, which the kernels' caller writes
- * into memory at `tableAt`), so both give the TypeScript functions' bits.
+ * exp, expm1 and log on the two lanes of an f64x2, for the WebAssembly kernels written with
+ * assembler.ts (lossKernelsSource.ts, softplusKernelsSource.ts): vexp follows expUnchecked and
+ * vexpm1 expUnchecked with expm1Unchecked (src/core/math/fastExp.ts), vlog fastLogNormal
+ * (src/core/math/fastLog.ts), operation for operation, with the same tables (2^(j/128) and
+ * log(c_i) pairs, which the kernels' caller writes into memory at `tableAt`), so each gives the
+ * TypeScript functions' bits. A kernel passes how it reads constants (`Constants`): from locals
+ * set once (localConstants) or from memory at each use (memoryConstants).
  */
 import { tables } from '../tables/generateElementaryTables';
 import { cat, type Func, type Locals, op, simd, V128, type Code } from './assembler';
@@ -19,16 +21,13 @@ const set = op.localSet;
 /** Puts a constant vector on the stack (both lanes the f64 value, or the i64 value). */
 export type Constants = (v: number | bigint) => Code;
 
-/** A splat of an immediate. */
-export const splatImmediate: Constants = (v) => (typeof v === 'bigint' ? cat(op.i64(v), simd.i64x2Splat) : cat(op.f64(v), simd.f64x2Splat));
-
 /** The constants vexp and vlog read. */
 export const EXP_CONSTANTS: ReadonlyArray<number | bigint> = [INV_LN2_N, SHIFT, LN2N_HI, LN2N_LO, 0.5, 1 / 6, 1 / 24, 1 / 120, 1023n << 52n, ~127n];
 export const LOG_CONSTANTS: ReadonlyArray<number | bigint> = [LN2_HI, LN2_LO, 0x3fe6a09en << 32n, 1023n << 32n, -(1n << 32n), 1, 0.0078125, SHIFT, -0.5, 1 / 3, -0.25, 0.2, -1 / 6, 1 / 7, 128];
 
 /**
  * Constants held in locals, one per value of `values`: `read(v)` gets v's local (a value not
- * listed throws), `setup` is the code that fills them (with `fill`, e.g. splatImmediate), to run
+ * listed throws), `setup` is the code that fills them (with `fill`, e.g. loads from memoryConstants), to run
  * once before the loops. Locals cost nothing while registers last; a kernel with more live
  * vectors than the 16 xmm registers spills them (see memoryConstants).
  */

@@ -95,6 +95,8 @@ export function octetLoop<S>(loss: PairLoss<S>): Func {
       set(acc[k]!),
     );
   // four elements at byte i + offset: two pairs, into accumulators k and k + 1
+  // the stored gradients v (in w): bad |= v - v (0 bits unless one is not finite)
+  const checkStored = cat(get(bad), get(w), get(w), simd.f32x4Sub, simd.or, set(bad));
   const half = (k: number, offset: number) =>
     cat(
       get(X),
@@ -130,13 +132,7 @@ export function octetLoop<S>(loss: PairLoss<S>): Func {
       simd.shuffle(LOWS),
       op.localTee(w),
       simd.store(offset),
-      // the stored gradients v: bad |= v - v (0 bits unless one is not finite)
-      get(bad),
-      get(w),
-      get(w),
-      simd.f32x4Sub,
-      simd.or,
-      set(bad),
+      checkStored,
     );
   // two elements at byte i, into accumulator 0, then the accumulators rotated (pair j is in A_(j mod 4) of the unrolled form)
   const single = cat(
@@ -164,12 +160,7 @@ export function octetLoop<S>(loss: PairLoss<S>): Func {
     op.i32Add,
     get(w),
     simd.store64Lane0(),
-    get(bad),
-    get(w),
-    get(w),
-    simd.f32x4Sub,
-    simd.or,
-    set(bad),
+    checkStored,
     get(i),
     op.i32(8),
     op.i32Add,

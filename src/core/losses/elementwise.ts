@@ -80,8 +80,15 @@ export function readElements(fn: string, input: Values, target: Values, reductio
   return elements(pair.x, pair.y, null, 1, null, a, b, reduction, pair.size);
 }
 
-/** A loss's own code for one block (e.g. a WebAssembly kernel): its sum, or undefined to run the loop. */
-export type FastBlock = (from: number, to: number) => number | undefined;
+/**
+ * A loss's own code for one block (e.g. a WebAssembly kernel): its sum, or undefined to run the
+ * loop. A block summed in compensated lanes leaves its sum's error in `error[0]` (as the loop's
+ * own `partErr`), which the loop adds to its running error.
+ */
+export interface FastBlock {
+  (from: number, to: number): number | undefined;
+  readonly error?: Float64Array;
+}
 
 type SumLoop = (k: Pointwise, e: Elements, out: FloatArray | null, items: Float64Array | null, s: number, fast: FastBlock | null) => number;
 
@@ -106,7 +113,8 @@ export const BLOCK = 8192;
  *   out) adds v - v, 0 or NaN, to its term, so the total is not finite when an element, a term or
  *   a gradient is not (a finite g that rounds to Infinity in float32 included); the caller then
  *   finds which (see elementwiseLoss). Free, where a separate probe sum cost 0.2 ns per element.
- * - `fast(from, to)` may take a block itself (the WebAssembly BCE kernel).
+ * - `fast(from, to)` may take a block itself (the WebAssembly kernels, logCosh's blocks), with its
+ *   sum's error in `fast.error` where it sums in compensated lanes.
  * - The flags (hasItems ... compensate) are constants in each copy (see loopFor), so V8 drops the
  *   code they turn off: a guarded store left in the loop costs up to 1.7 ns per element even when
  *   never taken, the weight counters 0.5 ns (micro-bench: 1e6 float32 mse elements take 1.7 ms).
@@ -130,6 +138,7 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
   const wl = w === null ? 1 : w.length;
   const ql = q === null ? 1 : q.length;
   const eight = compensate ? null : new Float64Array(8);
+  const fastError = fast === null || fast.error === undefined ? null : fast.error;
   let sum = 0;
   let err = 0;
   for (let from = 0; from < n; from += 8192) {
@@ -181,6 +190,8 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
         const e = eight!;
         part = e[0]! + e[2]! + (e[4]! + e[6]!) + (e[1]! + e[3]! + (e[5]! + e[7]!));
       }
+    } else if (fastError !== null) {
+      partErr = fastError[0]!;
     }
     const t = sum + part;
     const bb = t - sum;

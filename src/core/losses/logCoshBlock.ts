@@ -13,8 +13,8 @@ const [C2, C3, C4, C5, C6, C7, C8] = constants.LOG_COSH.C;
 
 /** The eight float64 lanes of a float32 block, as sumLoop's (elementwise.ts). */
 const LANES = new Float64Array(8);
-/** A float64 block's sum and its error, as sumLoop's `part` and `partErr`. */
-const PART = new Float64Array(2);
+/** A float64 block's error, as sumLoop's `partErr` (the FastBlock's `error`, which the loop adds to its running error). */
+const PART_ERROR = new Float64Array(1);
 
 /**
  * The blocks of logCosh (no weights, as readElements gives): the loop of elementwise.ts with
@@ -28,16 +28,10 @@ const PART = new Float64Array(2);
  * gradient, on a loaded 2-core machine: float64 73-77 -> 47 ns per element, float32 without
  * WebAssembly 77-79 -> 46-48; the value alone 49-53 -> 36-41.
  *
- * Summation, as sumLoop's for the kind: on float32 input and target, eight plain lanes per block
- * (returned as the block's sum). On float64 ones (number[] is read as Float64Array), two
- * compensated lanes whose error (`partErr`) the loop adds to its running error; a FastBlock
- * returns one number, so there the blocks keep the loop's running sum and error themselves, with
- * its steps, and return 0 for every block but the last (the loop adds 0 exactly: its sum stays
- * +0, its error 0) and for the last the loop's total (never -0), which the loop's last step
- * (t = 0 + total, error 0) and its return leave as it is. So they take every block of such a
- * call (none is refused: NaN and Infinity give the loop's NaN and Infinity). This leans on
- * sumLoop's steps; the tests compare the totals bit for bit, so a change there shows. null for
- * mixed float32 / float64 input and target, weights or per-element parameters: the loop runs.
+ * Summation, as sumLoop's for the kind: on float32 input and target, eight plain lanes per block;
+ * on float64 ones (number[] is read as Float64Array), two compensated lanes, the block's error
+ * handed to the loop in the FastBlock's `error`. null for mixed float32 / float64 input and
+ * target, weights or per-element parameters: the loop runs.
  */
 export function logCoshBlocks(e: Elements, out: FloatArray | null, items: Float64Array | null, s: number, first: FastBlock | null = null): FastBlock | null {
   const { x, y, ws } = e;
@@ -49,21 +43,8 @@ export function logCoshBlocks(e: Elements, out: FloatArray | null, items: Float6
       return part !== undefined ? part : float32Block(x, y, out, items, from, to, ws, c);
     };
   }
-  if (!(x instanceof Float64Array && y instanceof Float64Array) || first !== null) return null;
-  const n = e.size;
-  let sum = 0;
-  let err = 0;
-  return (from, to) => {
-    float64Block(x, y, out, items, from, to, ws, c);
-    const part = PART[0]!;
-    const partErr = PART[1]!;
-    // sumLoop's steps after a block
-    const t = sum + part;
-    const bb = t - sum;
-    err += sum - (t - bb) + (part - bb) + partErr;
-    sum = t;
-    return to < n ? 0 : sum - sum === 0 ? sum + err : sum;
-  };
+  if (!(x instanceof Float64Array && y instanceof Float64Array)) return null;
+  return Object.assign((from: number, to: number) => float64Block(x, y, out, items, from, to, ws, c), { error: PART_ERROR });
 }
 
 /** Σ ws ℓ_i over [from, to) of float32 x, y in sumLoop's eight lanes, writing items and out as sumLoop does. */
@@ -108,8 +89,8 @@ function float32Block(x: Float32Array, y: Float32Array, out: FloatArray | null, 
   return lanes[0]! + lanes[2]! + (lanes[4]! + lanes[6]!) + (lanes[1]! + lanes[3]! + (lanes[5]! + lanes[7]!));
 }
 
-/** Σ ws ℓ_i over [from, to) of float64 x, y in sumLoop's two compensated lanes, into PART (sum, error), writing items and out as sumLoop does. */
-function float64Block(x: Float64Array, y: Float64Array, out: FloatArray | null, items: Float64Array | null, from: number, to: number, ws: number, c: number): void {
+/** Σ ws ℓ_i over [from, to) of float64 x, y in sumLoop's two compensated lanes (the error into PART_ERROR), writing items and out as sumLoop does. */
+function float64Block(x: Float64Array, y: Float64Array, out: FloatArray | null, items: Float64Array | null, from: number, to: number, ws: number, c: number): number {
   const f32Out = out instanceof Float32Array;
   let lane = 0;
   let other = 0;
@@ -157,6 +138,6 @@ function float64Block(x: Float64Array, y: Float64Array, out: FloatArray | null, 
   }
   const part = lane + other;
   const bb = part - lane;
-  PART[0] = part;
-  PART[1] = lane - (part - bb) + (other - bb) + laneErr + otherErr;
+  PART_ERROR[0] = lane - (part - bb) + (other - bb) + laneErr + otherErr;
+  return part;
 }

@@ -9,6 +9,7 @@ import { embeddedModuleSource } from './wasm/embeddedModule';
 import { gemmModule } from './wasm/gemmKernelsSource';
 import { kernelsModule } from './wasm/lossKernelsSource';
 import { logCoshModule, softplusModule } from './wasm/softplusKernelsSource';
+import { tripletModule } from './wasm/tripletKernelsSource';
 
 export interface GeneratedFile {
   /** The generated file, relative to the project root. */
@@ -57,6 +58,16 @@ export const generatedFiles: readonly GeneratedFile[] = [
         constant: 'LOG_COSH_WASM_BASE64',
         what: 'The WebAssembly SIMD kernel of logCosh',
         source: 'tools/generate/wasm/softplusKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmTripletBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: tripletModule(),
+        constant: 'TRIPLET_WASM_BASE64',
+        what: 'The WebAssembly SIMD rows of tripletMarginLoss',
+        source: 'tools/generate/wasm/tripletKernelsSource.ts',
       }),
   },
   {

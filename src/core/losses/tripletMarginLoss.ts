@@ -6,6 +6,7 @@ import type { FloatArray, GradOf, Values } from '../tensor/types';
 import { defineMultiLoss } from './defineLoss';
 import { readEmbeddings } from './embeddings';
 import { normSlope, rowDistance } from './pairwiseDistance';
+import { tripletWasmRows } from './tripletMarginWasm';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -83,10 +84,13 @@ function pass(c: Prepared, outs: FloatArray[] | null): number | Float64Array {
  * p - n + ε for the swap) into float64 scratch rows and sums their squares; the gradient pass reads
  * the scratch rows instead of the three inputs. (Bench, N = 4096, D = 128, float32, value and the
  * three gradients, same process, best of 100: 4.4 ms as three rowDistance / gradient passes over
- * the inputs, 2.5 ms fused.)
+ * the inputs, 2.5 ms fused.) Without the swap, float32 rows run on the WebAssembly kernel of
+ * tripletMarginWasm.ts where it takes them (the same bits), each row it leaves here.
  */
 function euclideanRows(c: Prepared, scale: number, items: Float64Array | null, g: [FloatArray, FloatArray, FloatArray] | null): number {
   const scratch: Scratch = { u: new Float64Array(c.cols), v: new Float64Array(c.cols), w: new Float64Array(c.swap ? c.cols : 0), sq: new Float64Array(3) };
+  const fast = c.swap ? null : tripletWasmRows(c, scale, items, g, (r) => euclideanRow(c, r, scale, scratch, g));
+  if (fast !== null) return fast;
   let total = 0;
   for (let r = 0; r < c.rows; r++) {
     const l = euclideanRow(c, r, scale, scratch, g);

@@ -59,3 +59,24 @@ export function elementwiseArena(bytes: number): { memory: WasmMemory; at: numbe
   arenas.set(k.memory.buffer, k);
   return { memory: k.memory, at: STAGING_BYTES };
 }
+
+/**
+ * For a module that imports its memory (wasmSoftplus.ts, wasmTriplet.ts): its kernels on the
+ * memory of the elementwise kernels that hold `buffer` (a kernelArrays arena, else the shared
+ * instance), instantiated by `instantiate` once per memory; null where the elementwise kernels
+ * are off or missing, or `instantiate` gave null for that memory.
+ */
+export function onElementwiseMemory<E extends object>(instantiate: (memory: WasmMemory) => E | null): (buffer: ArrayBufferLike) => (E & { readonly memory: WasmMemory }) | null {
+  const instances = new WeakMap<object, E | null>();
+  return (buffer) => {
+    const host = elementwiseKernelsFor(buffer);
+    if (!host) return null;
+    const memory = host.memory;
+    let k = instances.get(memory);
+    if (k === undefined) {
+      k = instantiate(memory);
+      instances.set(memory, k);
+    }
+    return k ? { ...k, memory } : null;
+  };
+}

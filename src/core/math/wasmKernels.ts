@@ -1,6 +1,6 @@
-import { EXP2_HI, EXP2_TAIL, LOGC_HI, LOGC_LO } from './elementaryTables';
 import { KERNELS_WASM_BASE64 } from './wasmBinary';
 import { decodeBase64, instantiateWasm, lazyWasm, type WasmMemory } from './wasmModule';
+import { writeExpLogTables } from './wasmTables';
 
 /**
  * WebAssembly SIMD (f64x2) versions of the hottest row kernels, written in
@@ -43,13 +43,7 @@ export const wasmKernels = kernels.get;
 export function instantiateKernels<K extends { readonly memory: WasmMemory; init(): void }>(bytes: Uint8Array | null): K | null {
   const exports = instantiateWasm<K>(bytes);
   if (!exports) return null;
-  const table = new Float64Array(exports.memory.buffer, 0, 512);
-  for (let j = 0; j < 128; j++) {
-    table[2 * j] = EXP2_HI[j]!;
-    table[2 * j + 1] = EXP2_TAIL[j]!;
-    table[256 + 2 * j] = LOGC_HI[j]!;
-    table[257 + 2 * j] = LOGC_LO[j]!;
-  }
+  writeExpLogTables(exports.memory.buffer, 0, 2048);
   exports.init();
   return exports;
 }

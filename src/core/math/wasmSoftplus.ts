@@ -1,8 +1,8 @@
-import { EXP2_HI, EXP2_TAIL, LOGC_HI, LOGC_LO } from './elementaryTables';
-import { elementwiseKernelsFor, type ElementwiseBlock } from './wasmElementwise';
-import { decodeBase64, instantiateWasm, type WasmMemory } from './wasmModule';
+import { onElementwiseMemory, type ElementwiseBlock } from './wasmElementwise';
+import { decodeBase64, instantiateWasm } from './wasmModule';
 import { LOG_COSH_WASM_BASE64 } from './wasmLogCoshBinary';
 import { SOFTPLUS_WASM_BASE64 } from './wasmSoftplusBinary';
+import { writeExpLogTables } from './wasmTables';
 
 /**
  * The WebAssembly SIMD (f64x2) blocks of the elementwise losses built on log1p(e^-|x|)
@@ -30,41 +30,17 @@ export const LOG_COSH_CONST_AT = 104448;
 
 let softplusBytes: Uint8Array | null | undefined;
 let logCoshBytes: Uint8Array | null | undefined;
-/** The instances, by the memory they run on. */
-const instances = new WeakMap<object, WasmSoftplus | null>();
 
 /** The kernels on the memory of the elementwise kernels that hold `buffer` (or the shared ones); null where off or missing. */
-export function softplusKernelsFor(buffer: ArrayBufferLike): (WasmSoftplus & { readonly memory: WasmMemory }) | null {
-  const host = elementwiseKernelsFor(buffer);
-  if (!host) return null;
-  const memory = host.memory;
-  let k = instances.get(memory);
-  if (k === undefined) {
-    if (softplusBytes === undefined) softplusBytes = decodeBase64(SOFTPLUS_WASM_BASE64);
-    if (logCoshBytes === undefined) logCoshBytes = decodeBase64(LOG_COSH_WASM_BASE64);
-    const imports = { env: { memory } };
-    const bce = instantiateWasm<Module<'bceLogitsF32'>>(softplusBytes, imports);
-    const cosh = instantiateWasm<Module<'logCoshF32'>>(logCoshBytes, imports);
-    k = null;
-    if (bce && cosh) {
-      writeTables(memory);
-      bce.init();
-      cosh.init();
-      k = { bceLogitsF32: bce.bceLogitsF32, logCoshF32: cosh.logCoshF32 };
-    }
-    instances.set(memory, k);
-  }
-  return k ? { ...k, memory } : null;
-}
-
-/** The 2^(j/128) (hi, tail) and log(c_i) (hi, lo) pairs, as vexp and vlog read them. */
-function writeTables(memory: WasmMemory): void {
-  const exp = new Float64Array(memory.buffer, SOFTPLUS_EXP_TABLE_AT, 256);
-  const log = new Float64Array(memory.buffer, SOFTPLUS_LOG_TABLE_AT, 256);
-  for (let j = 0; j < 128; j++) {
-    exp[2 * j] = EXP2_HI[j]!;
-    exp[2 * j + 1] = EXP2_TAIL[j]!;
-    log[2 * j] = LOGC_HI[j]!;
-    log[2 * j + 1] = LOGC_LO[j]!;
-  }
-}
+export const softplusKernelsFor = onElementwiseMemory<WasmSoftplus>((memory) => {
+  if (softplusBytes === undefined) softplusBytes = decodeBase64(SOFTPLUS_WASM_BASE64);
+  if (logCoshBytes === undefined) logCoshBytes = decodeBase64(LOG_COSH_WASM_BASE64);
+  const imports = { env: { memory } };
+  const bce = instantiateWasm<Module<'bceLogitsF32'>>(softplusBytes, imports);
+  const cosh = instantiateWasm<Module<'logCoshF32'>>(logCoshBytes, imports);
+  if (!(bce && cosh)) return null;
+  writeExpLogTables(memory.buffer, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT);
+  bce.init();
+  cosh.init();
+  return { bceLogitsF32: bce.bceLogitsF32, logCoshF32: cosh.logCoshF32 };
+});

@@ -64,16 +64,17 @@ export abstract class Optimizer {
    * resizable buffer could have changed it) and every parameter and gradient is finite.
    */
   protected checkBeforeStep(fn: string): void {
-    this.params.forEach(({ param, grad }, i) => {
+    for (let i = 0; i < this.params.length; i++) {
+      const { param, grad } = this.params[i]!;
       const n = this.lengths[i]!;
       if (param.length !== n || grad.length !== n) {
         fail(fn, `params[${i}]`, `a param and grad of length ${n}, as at construction`, `lengths ${param.length} and ${grad.length}`);
       }
       const j = firstNonFinitePair(param, grad);
-      if (j < 0) return;
+      if (j < 0) continue;
       if (param[j]! - param[j]! !== 0) fail(fn, `params[${i}].param[${j}]`, 'a finite number', describe(param[j]));
       fail(fn, `params[${i}].grad[${j}]`, 'a finite number', describe(grad[j]));
-    });
+    }
   }
 
   /**

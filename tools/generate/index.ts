@@ -10,6 +10,7 @@ import { gemmModule } from './wasm/gemmKernelsSource';
 import { kernelsModule } from './wasm/lossKernelsSource';
 import { logCoshModule, softplusModule } from './wasm/softplusKernelsSource';
 import { tripletModule } from './wasm/tripletKernelsSource';
+import { ctcModule } from './wasm/ctcKernelsSource';
 
 export interface GeneratedFile {
   /** The generated file, relative to the project root. */
@@ -68,6 +69,16 @@ export const generatedFiles: readonly GeneratedFile[] = [
         constant: 'TRIPLET_WASM_BASE64',
         what: 'The WebAssembly SIMD rows of tripletMarginLoss',
         source: 'tools/generate/wasm/tripletKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmCtcBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: ctcModule(),
+        constant: 'CTC_WASM_BASE64',
+        what: 'The WebAssembly SIMD frame of ctcLoss',
+        source: 'tools/generate/wasm/ctcKernelsSource.ts',
       }),
   },
   {

@@ -1,6 +1,7 @@
 import { fastExp } from '../math/fastExp';
 import { fastLog1p } from '../math/fastLog';
 import type { FloatArray } from '../tensor/types';
+import { ctcFrame, type CtcFrame } from './ctcWasm';
 
 /**
  * The CTC forward-backward recursion for one sample, over flat float64 buffers (`ctcWork`,
@@ -41,25 +42,37 @@ export interface CtcWork {
   alpha: Float64Array;
   /** One row: y_t(l'_s). */
   emit: Float64Array;
-  /** T rows of 3W: at 3(tW + s) + j, state s's share from s - j at frame t (0 where there is none). */
+  /**
+   * Three planes of T rows of W (`plane` = T W apart): at j · plane + tW + s, state s's share
+   * from s - j at frame t (0 where there is none).
+   */
   share: Float64Array;
+  /** The distance between the share planes: T W for this call's T. */
+  plane: number;
   /** Two rows of W: γ_t(0 .. S-1) then two 0 pads. */
   gamma: Float64Array;
   /** l'_s. */
   ext: Int32Array;
   /** 1 where state s can be entered from s - 2 (odd s >= 3 with l'_s != l'_(s-2)); 0 past S. */
   skip: Uint8Array;
+  /** The WebAssembly frame (ctcWasm.ts), whose memory then holds alpha, emit and share; null where it does not run. */
+  frame: CtcFrame | null;
   /** One frame's posterior mass per class. */
   acc: Float64Array;
 }
+
+/** The arrays of alpha, emit, share and gamma when the WebAssembly frame does not run. */
+const own = { alpha: new Float64Array(0), emit: new Float64Array(0), share: new Float64Array(0), gamma: new Float64Array(0) };
 
 const cached: CtcWork = {
   alpha: new Float64Array(0),
   emit: new Float64Array(0),
   share: new Float64Array(0),
+  plane: 0,
   gamma: new Float64Array(0),
   ext: new Int32Array(0),
   skip: new Uint8Array(0),
+  frame: null,
   acc: new Float64Array(0),
 };
 
@@ -71,15 +84,27 @@ const cached: CtcWork = {
 export function ctcWork(T: number, maxL: number, C: number): CtcWork {
   const W = 2 * maxL + 3;
   const w = cached;
-  if (w.share.length < 3 * T * W) w.share = new Float64Array(3 * T * W);
+  w.plane = T * W;
   if (w.ext.length < W) {
-    w.alpha = new Float64Array(2 * W);
-    w.emit = new Float64Array(W);
-    w.gamma = new Float64Array(2 * W);
     w.ext = new Int32Array(W);
     w.skip = new Uint8Array(W);
   }
   if (w.acc.length < C) w.acc = new Float64Array(C);
+  // alpha, emit and share in the kernel's memory where it runs, else in arrays of this module
+  const frame = (w.frame = ctcFrame(W, w.plane));
+  const at = frame ?? own;
+  if (!frame) {
+    if (own.share.length < 3 * w.plane) own.share = new Float64Array(3 * w.plane);
+    if (own.alpha.length < 2 * W) {
+      own.alpha = new Float64Array(2 * W);
+      own.emit = new Float64Array(W);
+      own.gamma = new Float64Array(2 * W);
+    }
+  }
+  w.alpha = at.alpha;
+  w.emit = at.emit;
+  w.share = at.share;
+  w.gamma = at.gamma;
   return w;
 }
 
@@ -90,6 +115,7 @@ export function ctcExtend(w: CtcWork, labels: Int32Array, off: number, L: number
   for (let s = 0; s < S; s++) ext[s] = s & 1 ? labels[off + (s >> 1)]! : blank;
   skip.fill(0, 0, S + 2);
   for (let s = 3; s < S; s += 2) skip[s] = ext[s] !== ext[s - 2] ? 1 : 0;
+  if (w.frame) w.frame.setSkip(skip, S + 2);
 }
 
 /**
@@ -110,7 +136,10 @@ export function ctcForward(w: CtcWork, x: FloatArray, at: number, stride: number
   for (let t = 1; t < Ti; t++) {
     gather(emit, x, at + t * stride, ext, S);
     const next = W - cur;
-    alphaRow(w, cur, next, W, t * W, Math.max(0, S - 2 * (Ti - t)), Math.min(S - 1, 2 * t + 1), shares);
+    const lo = Math.max(0, S - 2 * (Ti - t));
+    const hi = Math.min(S - 1, 2 * t + 1);
+    // the WebAssembly frame, or this one where it is off or leaves the frame (a difference in fastExp's subnormal range)
+    if (!(w.frame && w.frame.alphaRow(cur, next, W, t * W, lo, hi, shares))) alphaRow(w, cur, next, W, t * W, lo, hi, shares);
     cur = next;
   }
   // log P from the last frame's two final states; their posteriors start the backward pass
@@ -135,10 +164,10 @@ function gather(emit: Float64Array, x: FloatArray, r: number, ext: Int32Array, S
 
 /**
  * α_t(lo .. hi) into the row at `next` from α_{t-1} in the row at `cur` (the rest of the row
- * -Infinity); with `shares`, state s's shares at 3(base + s) + j.
+ * -Infinity); with `shares`, state s's shares at j · plane + base + s.
  */
 function alphaRow(w: CtcWork, cur: number, next: number, W: number, base: number, lo: number, hi: number, shares: boolean): void {
-  const { alpha, emit, skip, share } = w;
+  const { alpha, emit, skip, share, plane } = w;
   alpha.fill(NEG, next, next + W);
   for (let s = lo; s <= hi; s++) {
     const p = cur + 2 + s;
@@ -168,18 +197,18 @@ function alphaRow(w: CtcWork, cur: number, next: number, W: number, base: number
       eb = exp(b - m);
       q = ea + eb;
     }
-    const o = 3 * (base + s);
+    const o = base + s;
     if (m === NEG) {
       // not reachable yet: α stays -Infinity, and it passes no share on
-      if (shares) share[o] = share[o + 1] = share[o + 2] = 0;
+      if (shares) share[o] = share[o + plane] = share[o + 2 * plane] = 0;
       continue;
     }
     alpha[next + 2 + s] = emit[s]! + (m + log1p(q));
     if (shares) {
       const z = 1 / (1 + q);
       share[o] = ea * z;
-      share[o + 1] = eb * z;
-      share[o + 2] = ec * z;
+      share[o + plane] = eb * z;
+      share[o + 2 * plane] = ec * z;
     }
   }
 }
@@ -200,22 +229,23 @@ export function ctcBackward(w: CtcWork, out: FloatArray, at: number, stride: num
     const hi = Math.min(S - 1, 2 * t + 1);
     if (t < Ti - 1) {
       const next = W - cur;
-      gammaRow(w, cur, next, W, 3 * (t + 1) * W, lo, hi);
+      if (w.frame) w.frame.gammaRow(cur, next, W, (t + 1) * W, lo, hi);
+      else gammaRow(w, cur, next, W, (t + 1) * W, lo, hi);
       cur = next;
     }
     gradRow(w, cur, lo, hi, out, at + t * stride, scale);
   }
 }
 
-/** γ_t(lo .. hi) into the row at `next` from γ_{t+1} in the row at `cur` and frame t + 1's shares at `o`. */
+/** γ_t(lo .. hi) into the row at `next` from γ_{t+1} in the row at `cur` and frame t + 1's shares at `o` (of each plane). */
 function gammaRow(w: CtcWork, cur: number, next: number, W: number, o: number, lo: number, hi: number): void {
-  const { gamma, share } = w;
+  const { gamma, share, plane } = w;
   gamma.fill(0, next, next + W);
   for (let u = lo; u <= hi; u++) {
     const j = cur + u;
-    const k = o + 3 * u;
+    const k = o + u;
     // u passes on to u (share 0 of u), u + 1 (share 1 of u + 1), u + 2 (share 2 of u + 2)
-    gamma[next + u] = gamma[j]! * share[k]! + gamma[j + 1]! * share[k + 4]! + gamma[j + 2]! * share[k + 8]!;
+    gamma[next + u] = gamma[j]! * share[k]! + gamma[j + 1]! * share[k + plane + 1]! + gamma[j + 2]! * share[k + 2 * plane + 2]!;
   }
 }
 

@@ -21,7 +21,8 @@ const PART_ERROR = new Float64Array(1);
  * logCoshTerm and logCoshSlope written out in it, operation for operation, u = exponentOf(|d|),
  * e^u - 1 and e^u computed once per element for both, so each block's sum, per-item values and
  * gradient have the loop's bits (the tests compare them). `first`, if given (the WebAssembly
- * blocks), takes each block before this one; where it returns undefined, this one runs.
+ * blocks, which take float32 input and target only), takes each float32 block before this one;
+ * where it returns undefined, this one runs. Float64 blocks never call it.
  *
  * Why: through k.term and k.slope the loop computes e^u twice, and the two calls exceed V8's
  * inlining budget (see bceLogitsBlock.ts), so their doubles are boxed. 1e6 elements, value and

@@ -100,7 +100,13 @@ export class SGD extends Optimizer {
  * A function of its own, so V8 optimizes the loop whole: compiled on stack replacement inside
  * `step`, it fell back to the interpreter at its end on every call (about 8x slower).
  */
-function sgdUpdate(p: Float64Array, grad: Float64Array, buf: Float64Array | null, first: boolean, o: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean }): number {
+function sgdUpdate(
+  p: Float64Array,
+  grad: Float64Array,
+  buf: Float64Array | null,
+  first: boolean,
+  o: { lr: number; momentum: number; dampening: number; weightDecay: number; nesterov: boolean },
+): number {
   const { lr, momentum: mu, dampening, weightDecay: wd, nesterov } = o;
   let finite = 0;
   for (let j = 0; j < p.length; j++) {

@@ -127,6 +127,7 @@ export const simd = {
   and: s(0x4e),
   andnot: s(0x4f),
   or: s(0x50),
+  xor: s(0x51),
   anyTrue: s(0x53),
   f32x4Sub: s(0xe5),
   bitselect: s(0x52),

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { binaryCrossEntropyWithLogits, logCosh } from '../../src';
+import { binaryCrossEntropy, binaryCrossEntropyWithLogits, logCosh } from '../../src';
 import { bceLogitsBlocks } from '../../src/core/losses/bceLogitsBlock';
 import { elements } from '../../src/core/losses/elementwise';
 import { kernelArrays } from '../../src/core/math/kernelArrays';
@@ -229,5 +229,64 @@ describe('the logCosh WebAssembly SIMD kernel', () => {
       x[777] = bad;
       expect(() => logCosh.valueAndGrad(x, new Float32Array(1000), { out: new Float32Array(1000) })).toThrow(`logCosh: input[777] must be a finite number, got ${bad}`);
     }
+  });
+});
+
+/** Runs f with the elementwise WebAssembly kernels (and the modules on their memory) on, then off: both results. */
+function elementwisePaths<T>(f: () => T): { wasm: T; ts: T } {
+  useWasmElementwise(true);
+  const wasm = f();
+  useWasmElementwise(false);
+  const ts = f();
+  useWasmElementwise(true);
+  return { wasm, ts };
+}
+
+describe('binaryCrossEntropy on the softplus module (bceF32)', () => {
+  it('binaryCrossEntropy on float32 arrays gives the same value and gradient bits with and without bceF32', () => {
+    const u = uniform(24);
+    for (const n of [100000, 8193, 64, 65, 20001]) {
+      const x = new Float32Array(n);
+      const y = new Float32Array(n);
+      for (let i = 0; i < n; i++) {
+        x[i] = i % 7 === 0 ? u() ** 40 : i % 11 === 0 ? 1 - u() ** 40 : u();
+        y[i] = u() < 0.5 ? 0 : 1;
+      }
+      x.set([0, 1, 0, 1, 1e-45, 1 - 2 ** -24]);
+      // a soft target in one chunk: that chunk runs in TypeScript
+      if (n > 9000) y[9000] = 0.25;
+      const run = () => {
+        const out = new Float32Array(n);
+        const both = binaryCrossEntropy.valueAndGrad({ data: x, shape: [n] }, { data: y, shape: [n] }, { out, reduction: 'sum' });
+        return { value: both.value, grad: Array.from(out), alone: binaryCrossEntropy({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum' }) };
+      };
+      const { wasm, ts } = elementwisePaths(run);
+      expect(wasm.value, `n = ${n}`).toBe(ts.value);
+      expect(wasm.alone).toBe(wasm.value);
+      expect(wasm.alone).toBe(ts.alone);
+      expect(wasm.grad).toEqual(ts.grad);
+    }
+  });
+
+  it('binaryCrossEntropy reads and writes kernelArrays in place with bceF32, with the same bits', () => {
+    const n = 3 * 8192 + 24;
+    const [x, y, out] = kernelArrays(n, 3) as [Float32Array, Float32Array, Float32Array];
+    const u = uniform(31);
+    for (let i = 0; i < n; i++) {
+      x[i] = u();
+      y[i] = u() < 0.5 ? 0 : 1;
+    }
+    const run = () => ({ value: binaryCrossEntropy.valueAndGrad({ data: x, shape: [n] }, { data: y, shape: [n] }, { out }).value, grad: Array.from(out) });
+    const { wasm, ts } = elementwisePaths(run);
+    expect(Object.is(wasm.value, ts.value)).toBe(true);
+    expect(wasm.grad).toEqual(ts.grad);
+  });
+
+  it('binaryCrossEntropy still rejects a float32 probability outside [0, 1] with bceF32 on', () => {
+    const x = new Float32Array(1000).fill(0.5);
+    x[700] = 1.5;
+    expect(() => binaryCrossEntropy.valueAndGrad({ data: x, shape: [1000] }, { data: new Float32Array(1000), shape: [1000] }, { out: new Float32Array(1000) })).toThrow(
+      /input\[700\]/,
+    );
   });
 });

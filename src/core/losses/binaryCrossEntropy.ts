@@ -1,10 +1,10 @@
 import * as logModule from '../math/fastLog';
-import { WASM_WORK_AT, wasmKernels, type WasmKernels } from '../math/wasmKernels';
-import { reserveWasmMemory } from '../math/wasmModule';
+import { softplusKernelsFor } from '../math/wasmSoftplus';
 import { numberOption, optionalNumberOrValues, reduction, type OptionsOf } from '../options';
 import type { FloatArray } from '../tensor/types';
 import { assertBinaryPair, readBinaryPair } from './binaryPair';
-import { BLOCK, elements, elementwiseLoss, kernel, type Elements, type FastBlock } from './elementwise';
+import { elements, elementwiseLoss, kernel, type Elements, type FastBlock } from './elementwise';
+import { wasmBlocks as softplusBlocks } from './elementwiseWasm';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -112,40 +112,17 @@ const atLeastNormal = (a: number) => (a < MIN_NORMAL ? MIN_NORMAL : a);
 const floorLog = (h: number) => (h < LOG_FLOOR ? LOG_FLOOR : h);
 
 /**
- * The WebAssembly SIMD kernel bceF32 (four f64x2 accumulators: the loop's eight lanes, its
- * operations in order, the same bits) for the blocks it takes: all-float32 arguments, no weight,
- * no smoothing, no per-item values, hard targets, a length that is a multiple of 8 (it gives up,
- * returning 1, on a soft target or a bad value). Other
- * blocks run the loop, and so does everything where WebAssembly SIMD is missing.
+ * The WebAssembly SIMD block bceF32 (math/wasmSoftplus.ts: term and slope in f64x2, sumLoop's
+ * eight lanes, the same bits) for the blocks it takes: all-float32 arguments, no weight, no
+ * smoothing, no per-item values, hard targets, a length that is a multiple of 8. It refuses a
+ * block (NaN) with a soft target or a value outside [0, 1], which the loop then takes, as it
+ * takes everything where WebAssembly SIMD is missing. Arrays of kernelArrays are read in place.
  */
 function wasmBlocks(c: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
-  const { x, y } = c;
-  if (!(x instanceof Float32Array && y instanceof Float32Array) || c.w !== null || c.ws !== 1 || c.b !== 0 || items !== null) return null;
-  // narrowed by a conditional, not by `out !== null && ...`, which needs strictNullChecks (tslab compiles without)
-  const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
-  if (out32 === undefined) return null;
-  const k = c.size >= 64 ? wasmKernels() : null;
-  return k ? wasmBlock(k, x, y, out32, s) : null;
-}
-
-function wasmBlock(k: WasmKernels, x: Float32Array, y: Float32Array, out: Float32Array | null, s: number): FastBlock {
-  const pAt = WASM_WORK_AT;
-  const yAt = pAt + 4 * BLOCK;
-  const oAt = yAt + 4 * BLOCK;
-  const accAt = oAt + 4 * BLOCK;
-  reserveWasmMemory(k, accAt + 16);
-  const buffer = k.memory.buffer;
-  const pw = new Float32Array(buffer, pAt, BLOCK);
-  const yw = new Float32Array(buffer, yAt, BLOCK);
-  const ow = new Float32Array(buffer, oAt, BLOCK);
-  const aw = new Float64Array(buffer, accAt, 2);
+  const fast = c.b === 0 ? softplusBlocks(softplusKernelsFor, 'bceF32', c, out, items, s) : null;
+  if (!fast) return null;
   return (from, to) => {
-    const m = to - from;
-    if (m & 7) return undefined;
-    pw.set(x.subarray(from, to));
-    yw.set(y.subarray(from, to));
-    if (k.bceF32(pAt, yAt, oAt, m >> 1, s, accAt) !== 0) return undefined;
-    if (out) out.set(m === BLOCK ? ow : ow.subarray(0, m), from);
-    return aw[0]! + aw[1]!;
+    const part = fast(from, to);
+    return part === part ? part : undefined;
   };
 }

@@ -21,8 +21,6 @@ export interface WasmKernels {
    * the row is left to the caller); see tools/generate/wasm/lossKernelsSource.ts.
    */
   ceRowsF32(x: number, out: number, e: number, labels: number, res: number, rows: number, cols: number, scale: number, ignoreIndex: number): void;
-  /** binaryCrossEntropy's float32 loop over 2·pairs elements (pairs a multiple of 4) with hard targets, the block sum's two halves into acc; 1 (nothing summed) when it meets another target. */
-  bceF32(p: number, y: number, out: number, pairs: number, scale: number, acc: number): number;
 }
 
 /** Where the callers' buffers start in memory (below: the 2^(j/128) and log(c_i) tables, the constants). */

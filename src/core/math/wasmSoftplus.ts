@@ -6,7 +6,7 @@ import { writeExpLogTables } from './wasmTables';
 
 /**
  * The WebAssembly SIMD (f64x2) blocks of the elementwise losses built on log1p(e^-|x|)
- * (binaryCrossEntropyWithLogits, logCosh) on float32 arguments, written in
+ * (binaryCrossEntropyWithLogits, logCosh) and of binaryCrossEntropy on float32 arguments, written in
  * tools/generate/wasm/softplusKernelsSource.ts and embedded as base64 by `npm run generate` (a
  * module each, under 4 KB). The modules import their memory: each instance runs on the memory of an instance of the
  * elementwise kernels (wasmElementwise.ts: the shared one, or a kernelArrays arena), whose staging
@@ -16,6 +16,8 @@ import { writeExpLogTables } from './wasmTables';
  */
 export interface WasmSoftplus {
   readonly bceLogitsF32: ElementwiseBlock;
+  /** binaryCrossEntropy with hard targets (refusing any other). */
+  readonly bceF32: ElementwiseBlock;
   readonly logCoshF32: ElementwiseBlock;
 }
 
@@ -36,11 +38,11 @@ export const softplusKernelsFor = onElementwiseMemory<WasmSoftplus>((memory) => 
   if (softplusBytes === undefined) softplusBytes = decodeBase64(SOFTPLUS_WASM_BASE64);
   if (logCoshBytes === undefined) logCoshBytes = decodeBase64(LOG_COSH_WASM_BASE64);
   const imports = { env: { memory } };
-  const bce = instantiateWasm<Module<'bceLogitsF32'>>(softplusBytes, imports);
+  const bce = instantiateWasm<Module<'bceLogitsF32' | 'bceF32'>>(softplusBytes, imports);
   const cosh = instantiateWasm<Module<'logCoshF32'>>(logCoshBytes, imports);
   if (!(bce && cosh)) return null;
   writeExpLogTables(memory.buffer, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT);
   bce.init();
   cosh.init();
-  return { bceLogitsF32: bce.bceLogitsF32, logCoshF32: cosh.logCoshF32 };
+  return { bceLogitsF32: bce.bceLogitsF32, bceF32: bce.bceF32, logCoshF32: cosh.logCoshF32 };
 });

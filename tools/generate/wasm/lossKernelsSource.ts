@@ -187,70 +187,6 @@ function ceRowsF32(): Func {
   return { name: 'ceRowsF32', params: [I32, I32, I32, I32, I32, I32, I32, F64, I32], results: [], locals: L.types, body };
 }
 
-/** The float32 1e-12 of PyTorch's gradient floor and the log floor, as binaryCrossEntropy. */
-const GRAD_EPSILON = Math.fround(1e-12);
-const MIN_NORMAL = 2.2250738585072014e-308;
-
-/**
- * bceF32(p, y, out, pairs, scale, acc): binaryCrossEntropy's float32 loop over 2·pairs elements
- * (pairs a multiple of 4) with hard targets: q = 1 - p, ql = (1 - q) - p,
- * a = max(y p + (1 - y) q, 2^-1022), h = max(log(a + (1 - y) ql), -100), A_(j mod 4) -= h for
- * pair j (four f64x2 accumulators from 0: elementwise.ts's eight lanes, element i in lane i mod 8),
- * out = f32((scale (p - y)) / max(p (1 - p), eps)); acc (two f64) gets (A_0 + A_1) + (A_2 + A_3),
- * whose two lanes added are sumLoop's block sum. Returns 0, or 1 (acc untouched) as soon as a pair holds a target other than 0 or 1
- * or a value outside [0, 1] (or NaN): the caller then takes those elements itself.
- */
-function bceF32(): Func {
-  const [P, Y, OUT, PAIRS, SCALE, ACC] = [0, 1, 2, 3, 4, 5];
-  const L = new Locals(6);
-  const i = L.add(I32);
-  const p = L.add(V128), y = L.add(V128), q = L.add(V128), a = L.add(V128), t = L.add(V128), h = L.add(V128), d = L.add(V128);
-  const acc = [L.add(V128), L.add(V128), L.add(V128), L.add(V128)];
-  const zero = L.add(V128), one = L.add(V128), minNormal = L.add(V128), floor = L.add(V128), eps = L.add(V128), scale = L.add(V128);
-  const g = logScratch(L);
-  const gk = localConstants(L, splatF64, LOG_CONSTANTS);
-  const at = (base: number, shift: number) => cat(get(base), get(i), op.i32(shift), op.i32Shl, op.i32Add);
-  const body = cat(
-    gk.setup,
-    splatF64(0), set(zero), splatF64(1), set(one), splatF64(MIN_NORMAL), set(minNormal), splatF64(-100), set(floor), splatF64(GRAD_EPSILON), set(eps),
-    get(SCALE), simd.f64x2Splat, set(scale),
-    ...acc.map((v) => cat(get(zero), set(v))),
-    op.i32(0), set(i),
-    op.block, op.loop,
-    get(i), get(PAIRS), op.i32GeS, op.brIf(1),
-    at(P, 3), simd.load64Zero(), simd.f64x2PromoteLow, set(p),
-    at(Y, 3), simd.load64Zero(), simd.f64x2PromoteLow, set(y),
-    // every lane: 0 <= p <= 1, 0 <= y <= 1 and y (1 - y) = 0, else leave
-    get(p), get(zero), simd.f64x2Ge, get(p), get(one), simd.f64x2Le, simd.and,
-    get(y), get(zero), simd.f64x2Ge, simd.and, get(y), get(one), simd.f64x2Le, simd.and,
-    get(y), get(one), get(y), simd.f64x2Sub, simd.f64x2Mul, get(zero), simd.f64x2Eq, simd.and,
-    simd.i64x2AllTrue, op.i32Eqz,
-    op.if, op.i32(1), op.return, op.end,
-    // q = 1 - p; t = (1 - y) ((1 - q) - p); a = y p + (1 - y) q, raised to 2^-1022
-    get(one), get(p), simd.f64x2Sub, set(q),
-    get(one), get(y), simd.f64x2Sub, get(one), get(q), simd.f64x2Sub, get(p), simd.f64x2Sub, simd.f64x2Mul, set(t),
-    get(y), get(p), simd.f64x2Mul, get(one), get(y), simd.f64x2Sub, get(q), simd.f64x2Mul, simd.f64x2Add, set(a),
-    get(minNormal), get(a), get(a), get(minNormal), simd.f64x2Lt, simd.bitselect, set(a),
-    vlog(a, t, g, gk.read, LOG_TABLE_AT), set(h),
-    get(floor), get(h), get(h), get(floor), simd.f64x2Lt, simd.bitselect, set(h),
-    // pair j into accumulator j mod 4, then the four rotated: the next pair's is first
-    get(acc[0]!), get(h), simd.f64x2Sub, set(h),
-    get(acc[1]!), set(acc[0]!), get(acc[2]!), set(acc[1]!), get(acc[3]!), set(acc[2]!), get(h), set(acc[3]!),
-    // out = f32((scale (p - y)) / max(p (1 - p), eps))
-    get(p), get(one), get(p), simd.f64x2Sub, simd.f64x2Mul, set(d),
-    get(eps), get(d), get(d), get(eps), simd.f64x2Lt, simd.bitselect, set(d),
-    at(OUT, 3),
-    get(scale), get(p), get(y), simd.f64x2Sub, simd.f64x2Mul, get(d), simd.f64x2Div, simd.f32x4DemoteZero,
-    simd.store64Lane0(),
-    get(i), op.i32(1), op.i32Add, set(i),
-    op.br(0),
-    op.end, op.end,
-    get(ACC), get(acc[0]!), get(acc[1]!), simd.f64x2Add, get(acc[2]!), get(acc[3]!), simd.f64x2Add, simd.f64x2Add, simd.store(),
-    op.i32(0),
-  );
-  return { name: 'bceF32', params: [I32, I32, I32, I32, F64, I32], results: [I32], locals: L.types, body };
-}
-
 /** logPairs(aPtr, tPtr, outPtr, n): out[i] = log(a[i] + t[i]) (vlog) for f64 arrays of even length n, a in [2^-1022, 1]. */
 function logPairs(): Func {
   const [A, T, OUT, N] = [0, 1, 2, 3];
@@ -275,10 +211,10 @@ function logPairs(): Func {
   return { name: 'logPairs', params: [I32, I32, I32, I32], results: [], locals: L.types, body };
 }
 
-/** The embedded module: ceRowsF32, bceF32 and init; 1 page of memory to start (the caller grows it and fills the tables). */
+/** The embedded module: ceRowsF32 and init; 1 page of memory to start (the caller grows it and fills the tables). */
 export function kernelsModule(): Uint8Array {
   memory = memoryConstants(CONST_AT);
-  const kernels = [ceRowsF32(), bceF32()];
+  const kernels = [ceRowsF32()];
   return assemble([...kernels, memory.init()], 1);
 }
 

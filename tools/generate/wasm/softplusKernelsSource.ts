@@ -101,6 +101,55 @@ const bceLogits: PairLoss<BceLogitsScratch> = {
   },
 };
 
+interface BceScratch {
+  lg: LogScratch;
+  q: number;
+  t: number;
+  a: number;
+}
+
+/** The float32 1e-12 of PyTorch's gradient floor, and the least normal double (binaryCrossEntropy.ts's GRAD_EPSILON and MIN_NORMAL). */
+const GRAD_EPSILON = Math.fround(1e-12);
+const MIN_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * binaryCrossEntropy on float32 probabilities x and hard targets y (its term and slope in
+ * src/core/losses/binaryCrossEntropy.ts, logLikelihood's one-log branch): refused unless
+ * 0 <= x <= 1, 0 <= y <= 1 and y (1 - y) = 0 (NaN fails each), q = 1 - x, t = (1 - y) ((1 - q) - x),
+ * a = max(y x + (1 - y) q, 2^-1022), ℓ = -max(fastLogNormal(a, t), -100), slope
+ * (c (x - y)) / max(x (1 - x), eps).
+ */
+const bce: PairLoss<BceScratch> = {
+  name: 'bceF32',
+  constants: 0,
+  mayRefuse: true,
+  unroll: 'pair',
+  scratch: (L) => {
+    const v = () => L.add(0x7b);
+    return { lg: logScratch(L), q: v(), t: v(), a: v() };
+  },
+  setup: () => [],
+  pair: (p, s) => {
+    const [one, zero, least, floor, eps] = [k(1), k(0), k(MIN_NORMAL), k(-100), k(GRAD_EPSILON)];
+    return cat(
+      get(p.keep),
+      get(p.x), zero, simd.f64x2Ge, simd.and, get(p.x), one, simd.f64x2Le, simd.and,
+      get(p.y), zero, simd.f64x2Ge, simd.and, get(p.y), one, simd.f64x2Le, simd.and,
+      get(p.y), one, get(p.y), simd.f64x2Sub, simd.f64x2Mul, zero, simd.f64x2Eq, simd.and,
+      set(p.keep),
+      one, get(p.x), simd.f64x2Sub, set(s.q),
+      one, get(p.y), simd.f64x2Sub, one, get(s.q), simd.f64x2Sub, get(p.x), simd.f64x2Sub, simd.f64x2Mul, set(s.t),
+      get(p.y), get(p.x), simd.f64x2Mul, one, get(p.y), simd.f64x2Sub, get(s.q), simd.f64x2Mul, simd.f64x2Add, set(s.a),
+      least, get(s.a), get(s.a), least, simd.f64x2Lt, simd.bitselect, set(s.a),
+      vlog(s.a, s.t, s.lg, k, SOFTPLUS_LOG_TABLE_AT), set(p.e),
+      floor, get(p.e), get(p.e), floor, simd.f64x2Lt, simd.bitselect, simd.f64x2Neg, set(p.l),
+      get(p.x), one, get(p.x), simd.f64x2Sub, simd.f64x2Mul, set(p.d),
+      eps, get(p.d), get(p.d), eps, simd.f64x2Lt, simd.bitselect, set(p.d),
+      get(p.c), get(p.x), get(p.y), simd.f64x2Sub, simd.f64x2Mul, get(p.d), simd.f64x2Div, set(p.g),
+    );
+  },
+};
+
 interface LogCoshScratch {
   em: Expm1Scratch;
   lg: LogScratch;
@@ -180,7 +229,7 @@ const logCosh: PairLoss<LogCoshScratch> = {
 };
 
 /** The losses of the modules, in order. */
-export const SOFTPLUS_WASM_LOSSES = [bceLogits.name, logCosh.name];
+export const SOFTPLUS_WASM_LOSSES = [bceLogits.name, bce.name, logCosh.name];
 
 /**
  * The embedded modules, one kernel each (two would pass the 4 KB that browsers compile
@@ -188,7 +237,7 @@ export const SOFTPLUS_WASM_LOSSES = [bceLogits.name, logCosh.name];
  */
 export function softplusModule(): Uint8Array {
   constants = memoryConstants(SOFTPLUS_CONST_AT);
-  const kernels = [octetLoop(bceLogits)];
+  const kernels = [octetLoop(bceLogits), octetLoop(bce)];
   return assemble([...kernels, constants.init()], PAGES, { importMemory: true });
 }
 

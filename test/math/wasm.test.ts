@@ -6,6 +6,7 @@ import { instantiateKernels, useWasmKernels, WASM_WORK_AT, wasmKernels } from '.
 import { reserveWasmMemory } from '../../src/core/math/wasmModule';
 import { kernelsModule, testModule } from '../../tools/generate/wasm/lossKernelsSource';
 import { uniform } from './ulp';
+import { bothPaths } from '../helpers/paths';
 
 /** vexp and vlog alone, in a module of the embedded one's layout. */
 interface TestKernels {
@@ -16,16 +17,6 @@ interface TestKernels {
 }
 
 afterEach(() => useWasmKernels(true));
-
-/** Runs f with the WebAssembly kernels on, then off: both results. */
-function bothPaths<T>(f: () => T): { wasm: T; ts: T } {
-  useWasmKernels(true);
-  const wasm = f();
-  useWasmKernels(false);
-  const ts = f();
-  useWasmKernels(true);
-  return { wasm, ts };
-}
 
 describe('the WebAssembly SIMD kernels', () => {
   it('fit in a module under 4 KB (browsers compile only that much synchronously)', () => {
@@ -112,7 +103,7 @@ describe('the WebAssembly SIMD kernels', () => {
           const both = crossEntropy.valueAndGrad(input, labels, { reduction, out });
           return { value: both.value, grad: Array.from(out), alone: crossEntropy(input, labels, { reduction }) };
         };
-        const { wasm, ts } = bothPaths(run);
+        const { wasm, ts } = bothPaths(useWasmKernels, run);
         expect(wasm.value, `${rows}x${cols} ${reduction}`).toEqual(ts.value);
         expect(wasm.alone).toEqual(ts.alone);
         expect(wasm.alone).toEqual(wasm.value);
@@ -128,7 +119,7 @@ describe('the WebAssembly SIMD kernels', () => {
       const labels = new Int32Array(40);
       labels[5] = -100;
       const message = `crossEntropy: input[103] must be a finite number, got ${bad}`;
-      const { wasm, ts } = bothPaths(() => {
+      const { wasm, ts } = bothPaths(useWasmKernels, () => {
         try {
           crossEntropy.valueAndGrad({ data: x, shape: [40, 20] }, labels, { out: new Float32Array(800) });
         } catch (e) {

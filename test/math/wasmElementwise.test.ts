@@ -9,18 +9,9 @@ import { useWasmElementwise, wasmElementwise } from '../../src/core/math/wasmEle
 import type { Values } from '../../src/core/tensor/types';
 import { elementwiseModule } from '../../tools/generate/wasm/elementwiseKernelsSource';
 import { uniform } from './ulp';
+import { bothPaths } from '../helpers/paths';
 
 afterEach(() => useWasmElementwise(true));
-
-/** Runs f with the elementwise WebAssembly kernels on, then off: both results. */
-function bothPaths<T>(f: () => T): { wasm: T; ts: T } {
-  useWasmElementwise(true);
-  const wasm = f();
-  useWasmElementwise(false);
-  const ts = f();
-  useWasmElementwise(true);
-  return { wasm, ts };
-}
 
 type AnyLoss = Loss<Values, ReductionOptions & Record<string, unknown>>;
 const cases: [string, AnyLoss, Record<string, number>][] = [
@@ -70,7 +61,7 @@ describe('the elementwise WebAssembly SIMD kernels', () => {
           loss.grad(input, target, { ...options, reduction, out: grad });
           return { value: both.value, grad: Array.from(out), gradAlone: Array.from(grad), alone: loss(input, target, { ...options, reduction }) };
         };
-        const { wasm, ts } = bothPaths(run);
+        const { wasm, ts } = bothPaths(useWasmElementwise, run);
         expect(wasm.value, `n = ${n}, ${reduction}`).toEqual(ts.value);
         expect(wasm.alone, `n = ${n}, ${reduction}`).toEqual(ts.alone);
         expect(wasm.alone).toEqual(wasm.value);
@@ -122,7 +113,7 @@ describe('the elementwise WebAssembly SIMD kernels', () => {
     const y = new Float32Array(n);
     x[3001] = 3e38;
     y[3001] = -3e38;
-    const { wasm, ts } = bothPaths(() => {
+    const { wasm, ts } = bothPaths(useWasmElementwise, () => {
       try {
         mse.grad({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum', out: new Float32Array(n) });
       } catch (e) {
@@ -133,7 +124,7 @@ describe('the elementwise WebAssembly SIMD kernels', () => {
     expect(wasm).toMatch(/mse: .*gradient at input\[3001\]/);
     expect(ts).toBe(wasm);
     // the value alone is finite (3.6e77 in float64, the 4095 ones below its half-ulp): no gradient, no error
-    const both = bothPaths(() => mse({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum' }));
+    const both = bothPaths(useWasmElementwise, () => mse({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum' }));
     expect(both.wasm).toBe(both.ts);
     const d = 2 * Math.fround(3e38);
     expect(both.wasm).toBe(d * d);

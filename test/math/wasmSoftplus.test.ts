@@ -8,6 +8,7 @@ import { LOG_COSH_CONST_AT, SOFTPLUS_CONST_AT, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_L
 import * as source from '../../tools/generate/wasm/softplusKernelsSource';
 import { logCoshSlope, logCoshTerm } from '../../src/core/losses/logCosh';
 import { uniform } from './ulp';
+import { bothPaths } from '../helpers/paths';
 
 afterEach(() => useWasmElementwise(true));
 
@@ -232,16 +233,6 @@ describe('the logCosh WebAssembly SIMD kernel', () => {
   });
 });
 
-/** Runs f with the elementwise WebAssembly kernels (and the modules on their memory) on, then off: both results. */
-function elementwisePaths<T>(f: () => T): { wasm: T; ts: T } {
-  useWasmElementwise(true);
-  const wasm = f();
-  useWasmElementwise(false);
-  const ts = f();
-  useWasmElementwise(true);
-  return { wasm, ts };
-}
-
 describe('binaryCrossEntropy on the softplus module (bceF32)', () => {
   it('binaryCrossEntropy on float32 arrays gives the same value and gradient bits with and without bceF32', () => {
     const u = uniform(24);
@@ -260,7 +251,7 @@ describe('binaryCrossEntropy on the softplus module (bceF32)', () => {
         const both = binaryCrossEntropy.valueAndGrad({ data: x, shape: [n] }, { data: y, shape: [n] }, { out, reduction: 'sum' });
         return { value: both.value, grad: Array.from(out), alone: binaryCrossEntropy({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum' }) };
       };
-      const { wasm, ts } = elementwisePaths(run);
+      const { wasm, ts } = bothPaths(useWasmElementwise, run);
       expect(wasm.value, `n = ${n}`).toBe(ts.value);
       expect(wasm.alone).toBe(wasm.value);
       expect(wasm.alone).toBe(ts.alone);
@@ -277,7 +268,7 @@ describe('binaryCrossEntropy on the softplus module (bceF32)', () => {
       y[i] = u() < 0.5 ? 0 : 1;
     }
     const run = () => ({ value: binaryCrossEntropy.valueAndGrad({ data: x, shape: [n] }, { data: y, shape: [n] }, { out }).value, grad: Array.from(out) });
-    const { wasm, ts } = elementwisePaths(run);
+    const { wasm, ts } = bothPaths(useWasmElementwise, run);
     expect(Object.is(wasm.value, ts.value)).toBe(true);
     expect(wasm.grad).toEqual(ts.grad);
   });

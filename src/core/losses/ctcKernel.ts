@@ -55,7 +55,7 @@ export interface CtcWork {
   ext: Int32Array;
   /** 1 where state s can be entered from s - 2 (odd s >= 3 with l'_s != l'_(s-2)); 0 past S. */
   skip: Uint8Array;
-  /** The WebAssembly frame (ctcWasm.ts), whose memory then holds alpha, emit and share; null where it does not run. */
+  /** The WebAssembly frames (ctcWasm.ts), whose memory then holds alpha, emit, share and gamma; null where they do not run. */
   frame: CtcFrame | null;
   /** One frame's posterior mass per class. */
   acc: Float64Array;

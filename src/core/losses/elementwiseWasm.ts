@@ -1,6 +1,7 @@
 import type { ElementwiseBlock } from '../math/wasmElementwise';
 import { elementwiseKernelsFor, type ElementwiseKernelName } from '../math/wasmElementwise';
 import type { WasmMemory } from '../math/wasmModule';
+import { stagedArray } from '../math/wasmStaging';
 import type { FloatArray } from '../tensor/types';
 import type { Elements, FastBlock } from './elementwise';
 
@@ -49,20 +50,14 @@ export function wasmBlocks<N extends string>(
 export function stagedBlocks(memory: WasmMemory, block: ElementwiseBlock, x: Float32Array, y: Float32Array, out: Float32Array | null, c: number, a: number, b: number): FastBlock {
   const buffer = memory.buffer;
   const check = out === null ? 0 : 1;
-  const staged = (v: Float32Array, at: number) => (v.buffer === buffer ? null : new Float32Array(buffer, at, BLOCK));
-  const xw = staged(x, X_AT);
-  const yw = staged(y, Y_AT);
-  const ow = out === null ? null : staged(out, OUT_AT);
+  const xs = stagedArray(x, buffer, X_AT, 4, BLOCK);
+  const ys = stagedArray(y, buffer, Y_AT, 4, BLOCK);
+  const os = out === null ? null : stagedArray(out, buffer, OUT_AT, 4, BLOCK);
   return (from, to) => {
     const m = to - from;
     if (m & 7) return undefined;
-    if (xw) xw.set(x.subarray(from, to));
-    if (yw) yw.set(y.subarray(from, to));
-    const xAt = xw ? X_AT : x.byteOffset + 4 * from;
-    const yAt = yw ? Y_AT : y.byteOffset + 4 * from;
-    const oAt = out === null || ow ? OUT_AT : out.byteOffset + 4 * from;
-    const part = block(xAt, yAt, oAt, m >> 3, c, a, b, check);
-    if (out && ow) out.set(m === BLOCK ? ow : ow.subarray(0, m), from);
+    const part = block(xs.copyIn(from, to), ys.copyIn(from, to), os ? os.at(from) : OUT_AT, m >> 3, c, a, b, check);
+    if (os) os.copyOut(from, to);
     return part;
   };
 }

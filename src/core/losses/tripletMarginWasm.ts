@@ -1,3 +1,4 @@
+import { stagedArray } from '../math/wasmStaging';
 import { TRIPLET_BLOCK, TRIPLET_RES_AT, TRIPLET_RES_ROWS, tripletKernelsFor, type TripletRows } from '../math/wasmTriplet';
 import type { FloatArray } from '../tensor/types';
 
@@ -48,8 +49,8 @@ export function tripletWasmRows(
   const buffer = k.memory.buffer;
   const block = Math.min(TRIPLET_RES_ROWS, Math.floor(capacity / cols));
   const res = new Float64Array(buffer, TRIPLET_RES_AT, 2 * block);
-  const inputs = [a, pos, neg].map((v, i) => staged(v, buffer, INPUTS_AT + i * 4 * TRIPLET_BLOCK, 4, capacity));
-  const grads = g === null ? [] : g.map((v, i) => staged(v, buffer, GRADS_AT + i * 4 * TRIPLET_BLOCK, width, capacity));
+  const inputs = [a, pos, neg].map((v, i) => stagedArray(v, buffer, INPUTS_AT + i * 4 * TRIPLET_BLOCK, 4, capacity));
+  const grads = g === null ? [] : g.map((v, i) => stagedArray(v, buffer, GRADS_AT + i * 4 * TRIPLET_BLOCK, width, capacity));
   let total = 0;
   for (let r0 = 0; r0 < rows; r0 += block) {
     const m = Math.min(block, rows - r0);
@@ -66,23 +67,4 @@ export function tripletWasmRows(
     }
   }
   return total;
-}
-
-/** An argument's place in the kernel's memory: in place when it lives there, else a staging block of `capacity` `width`-byte elements at `at`. */
-function staged(v: FloatArray, buffer: ArrayBuffer, at: number, width: number, capacity: number) {
-  const view = v.buffer === buffer ? null : width === 4 ? new Float32Array(buffer, at, capacity) : new Float64Array(buffer, at, capacity);
-  return {
-    /** Copies elements [from, to) in (unless in place) and returns where the kernel reads them. */
-    copyIn(from: number, to: number): number {
-      if (!view) return v.byteOffset + width * from;
-      view.set(v.subarray(from, to));
-      return at;
-    },
-    /** Where the kernel writes elements from `from` on. */
-    at: (from: number): number => (view ? at : v.byteOffset + width * from),
-    /** Copies the kernel's elements [from, to) back (unless in place). */
-    copyOut(from: number, to: number): void {
-      if (view) v.set(view.subarray(0, to - from), from);
-    },
-  };
 }

@@ -49,15 +49,21 @@ function data(n: number, seed: number, nonFinite: number[] = []): { x: number[];
 }
 
 const N = 3 * 8192 + 13;
-const KINDS = ['float64', 'number[]', 'float32'] as const;
+const KINDS = ['float64', 'number[]', 'float32', 'float32 input, float64 target', 'float64 input, float32 target'] as const;
 const OUTS = ['float64', 'float32', 'none'] as const;
 const REDUCTIONS: Reduction[] = ['mean', 'sum', 'none'];
+
+/** x and y as arrays of the kind named (the mixed kinds: input's kind first). */
+function ofKind(kind: (typeof KINDS)[number], x: number[], y: number[]): [FloatArray | number[], FloatArray | number[]] {
+  const as = (k: string, v: number[]) => (k === 'float64' ? Float64Array.from(v) : k === 'float32' ? Float32Array.from(v) : v);
+  const [ix, iy] = kind.includes(',') ? [kind.split(' ')[0]!, kind.split(', ')[1]!.split(' ')[0]!] : [kind, kind];
+  return [as(ix, x), as(iy, y)];
+}
 
 /** The loop with and without the blocks over the same call: totals, items, gradients, and how many blocks the blocks took. */
 function both(kind: (typeof KINDS)[number], outKind: (typeof OUTS)[number], reduction: Reduction, nonFinite: number[] = [], wasm = false, n = N, seed = 7) {
   const { x, y } = data(n, seed, nonFinite);
-  const input = kind === 'float64' ? Float64Array.from(x) : kind === 'float32' ? Float32Array.from(x) : x;
-  const target = kind === 'float64' ? Float64Array.from(y) : kind === 'float32' ? Float32Array.from(y) : y;
+  const [input, target] = ofKind(kind, x, y);
   const e = readElements('logCosh', input, target, reduction);
   const make = (): FloatArray | null => (outKind === 'float64' ? new Float64Array(n) : outKind === 'float32' ? new Float32Array(n) : null);
   const outLoop = make();
@@ -133,12 +139,7 @@ describe('logCosh blocks (logCoshBlock.ts)', () => {
       const r = uniform(3);
       const x = Array.from({ length: N }, () => 3 * (r() - 0.5));
       const y = Array.from({ length: N }, () => 3 * (r() - 0.5));
-      const e = readElements(
-        'logCosh',
-        kind === 'float64' ? Float64Array.from(x) : kind === 'float32' ? Float32Array.from(x) : x,
-        kind === 'float32' ? Float32Array.from(y) : y,
-        'sum',
-      );
+      const e = readElements('logCosh', ...ofKind(kind, x, y), 'sum');
       const loop = sumElements(logCoshKernel, e, new Float64Array(N), null, 1);
       const sum = sumElements(logCoshKernel, e, new Float64Array(N), null, 1, logCoshBlocks(e, new Float64Array(N), null, 1));
       expect(Number.isFinite(loop)).toBe(true);
@@ -188,12 +189,13 @@ describe('logCosh blocks (logCoshBlock.ts)', () => {
     expect(() => logCosh(xs, ys)).toThrow(/^logCosh: input\[20001\] must be a finite number, got Infinity$/);
   });
 
-  it('are not used where they do not apply (mixed float32 and float64, weights, per-element parameters)', () => {
+  it('take mixed float32 and float64 arguments (in compensated lanes), and are not used with weights or per-element parameters', () => {
     const x32 = new Float32Array(100);
     const x64 = new Float64Array(100);
     const w = new Float64Array(100).fill(1);
-    expect(logCoshBlocks(elements(x64, x32, null, 1, null, 0, 0, 'mean', 100), null, null, 0)).toBeNull();
-    expect(logCoshBlocks(elements(x32, x64, null, 1, null, 0, 0, 'mean', 100), null, null, 0)).toBeNull();
+    expect(logCoshBlocks(elements(x64, x32, null, 1, null, 0, 0, 'mean', 100), null, null, 0)?.error).toBeInstanceOf(Float64Array);
+    expect(logCoshBlocks(elements(x32, x64, null, 1, null, 0, 0, 'mean', 100), null, null, 0)?.error).toBeInstanceOf(Float64Array);
+    expect(logCoshBlocks(elements(x32, x32, null, 1, null, 0, 0, 'mean', 100), null, null, 0)?.error).toBeUndefined();
     expect(logCoshBlocks(elements(x64, x64, w, 1, null, 0, 0, 'mean', 100), null, null, 0)).toBeNull();
     expect(logCoshBlocks(elements(x64, x64, null, 1, w, 0, 0, 'mean', 100), null, null, 0)).toBeNull();
     expect(logCoshBlocks(elements(x64, x64, null, 1, null, 0, 0, 'mean', 100), null, null, 0)).not.toBeNull();

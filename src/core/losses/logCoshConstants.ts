@@ -1,5 +1,5 @@
 /**
- * The constants of logCoshTerm and logCoshSlope, in one object so the WebAssembly kernel
+ * The constants of logCoshParts (logCosh.ts), in one object so the WebAssembly kernel
  * (tools/generate/wasm/softplusKernelsSource.ts) is built from the same values:
  * - ln 2 = LN2 + LN2_LO: Math.LN2 and the rest (ln 2 - Math.LN2, to 2^-106);
  * - below SERIES the term is a series; from it to BRANCH the small form; above, the large form

@@ -1,7 +1,7 @@
 /**
  * The source of the WebAssembly SIMD (f64x2) kernels of the elementwise losses built on
  * log1p(e^-a) (softplus), which src/core/math/wasmSoftplus.ts loads: binaryCrossEntropyWithLogits
- * (bceLogitsBlock in src/core/losses/bceLogitsBlock.ts) and logCosh (logCoshTerm and logCoshSlope
+ * (bceLogitsBlock in src/core/losses/bceLogitsBlock.ts) and logCosh (logCoshParts
  * in src/core/losses/logCosh.ts), in the loop of octetLoop.ts. Each follows its TypeScript
  * operation for operation, with vexp, vexpm1 and vlog (vectorMath.ts) for expUnchecked,
  * expm1Unchecked and fastLogNormal, so both give the same bits; the tests check that. The
@@ -166,7 +166,7 @@ interface LogCoshScratch {
 }
 
 /**
- * logCosh on float32 x and y (logCoshTerm and logCoshSlope in src/core/losses/logCosh.ts, every
+ * logCosh on float32 x and y (logCoshParts in src/core/losses/logCosh.ts, every
  * form computed, one picked per lane): d = |x - y|, small = d < BRANCH, u = max(small ? -d : -2d, -708)
  * (pmax keeps NaN), e = e^u and v = e^u - 1 (vexpm1);
  * term: z = small ? (v v) / (2 e) : e, l = log1p(z) (w = 1 + z, fastLogNormal(w, (1 - (w - (w - 1))) + (z - (w - 1)))),

@@ -1,8 +1,9 @@
 """PyTorch side of `npm run bench` (src/node/bench/torch.ts writes the manifest and data).
 
 Usage: /usr/bin/python3 scripts/bench/torch_bench.py MANIFEST.json
-Runs each workload on one thread in float32: warm-up runs, then timed runs (value and
-gradient each time), and prints {"torch": version, "results": [...]} as JSON on stdout.
+Runs each workload on one thread in the manifest's "dtype" (float32, or float64: the same
+float32 data converted, for a comparison at losslab's precision): warm-up runs, then timed runs
+(value and gradient each time), and prints {"torch": version, "results": [...]} as JSON on stdout.
 """
 import json
 import math
@@ -15,10 +16,13 @@ import torch
 import torch.nn.functional as F
 
 torch.set_num_threads(1)
+# the dtype of the float tensors (main sets it from the manifest)
+FLOAT = torch.float32
 
 
 def tensor(path, dtype):
-    return torch.from_numpy(np.fromfile(path, dtype=dtype))
+    t = torch.from_numpy(np.fromfile(path, dtype=dtype))
+    return t.to(FLOAT) if dtype == np.float32 else t
 
 
 def measure(run, warmup, reps, warmup_ms=0):
@@ -128,7 +132,7 @@ def mnist(w):
     perms = tensor(f"{d}/mnist.perms.i32", np.int32).long().reshape(-1, n)
     init_w = tensor(f"{d}/mnist.weight.f32", np.float32).reshape(10, 784)
     init_b = tensor(f"{d}/mnist.bias.f32", np.float32)
-    model = torch.nn.Linear(784, 10)
+    model = torch.nn.Linear(784, 10).to(FLOAT)
     opt = torch.optim.SGD(model.parameters(), lr=w["lr"])
 
     def epoch(perm):
@@ -164,13 +168,16 @@ def mnist(w):
 
 
 def main():
+    global FLOAT
     manifest = json.load(open(sys.argv[1]))
+    FLOAT = {"float32": torch.float32, "float64": torch.float64}[manifest.get("dtype", "float32")]
+    label = "torch" if FLOAT == torch.float32 else "torch-f64"
     results = []
     for w in manifest["workloads"]:
         kind = w["kind"]
         run = elementwise if kind in ELEMENTWISE else {"softmax-ce": softmax_ce, "triplet": triplet, "giou": giou, "ctc": ctc}.get(kind, mnist)
         result = run(w)
-        print(f"  torch     {w['id']:<22} {result['medianMs']:10.2f} ms", file=sys.stderr, flush=True)
+        print(f"  {label:<9} {w['id']:<22} {result['medianMs']:10.2f} ms {result['minMs']:10.2f} ms", file=sys.stderr, flush=True)
         results.append({"id": w["id"], **result})
     json.dump({"torch": torch.__version__, "results": results}, sys.stdout)
 

@@ -28,9 +28,9 @@ describe('npm run bench -- --quick --json', () => {
     expect(json.meta.quick).toBe(true);
   });
 
-  it(`has one row per workload and system (${systems.join(', ')})`, () => {
+  it(`has one row per workload and system (${systems.join(', ')}; PyTorch in float64 too, but for MNIST)`, () => {
     const got = json.rows.map((r) => `${r.workload} ${r.system}`).sort();
-    const want = workloads.flatMap((w) => systems.map((s) => `${w} ${s}`)).sort();
+    const want = workloads.flatMap((w) => [...systems, ...(hasTorch && !w.startsWith('mnist') ? ['torch-f64'] : [])].map((s) => `${w} ${s}`)).sort();
     expect(got).toEqual(want);
   });
 
@@ -71,7 +71,7 @@ describe('npm run bench -- --quick --json', () => {
     }
   });
 
-  it('agrees with every other system to float32 precision', () => {
-    for (const r of json.rows.filter((x) => x.reference !== null)) expect(r.relError, `${r.workload} ${r.system}`).toBeLessThan(1e-3);
+  it('agrees with every other system to float32 precision, and with PyTorch in float64 to float64 precision', () => {
+    for (const r of json.rows.filter((x) => x.reference !== null)) expect(r.relError, `${r.workload} ${r.system}`).toBeLessThan(r.system === 'torch-f64' ? 1e-12 : 1e-3);
   });
 });

@@ -14,7 +14,7 @@ const USAGE = `npm run bench -- [--quick] [--json [PATH]] [--no-mnist-full] [--n
   --json [PATH]    also write the rows as JSON (default bench-results.json)
   --no-mnist-full  skip the full MNIST training run (all epochs + test accuracy)
   --no-mnist       skip both MNIST workloads
-  --no-torch       skip PyTorch even when it is importable
+  --no-torch       skip PyTorch (its float32 and float64 rows) even when it is importable
   --only ID,...    only the workloads whose id starts with one of these (e.g. --only triplet,giou,ctc);
                    the triplet, GIoU and CTC workloads run at full size, and with --quick only when named here`;
 
@@ -103,7 +103,12 @@ function runTorch(wanted: boolean, workloads: readonly Workload[], reps: (w: Wor
     return { results: [], version: null };
   }
   log('torch (1 thread, float32):');
-  return benchTorch(workloads, (w) => reps(w, 'torch'));
+  const f32 = benchTorch(workloads, (w) => reps(w, 'torch'));
+  // float64 at losslab's precision (the float32 data converted); not the MNIST runs, which take minutes
+  const at64 = workloads.filter((w) => !w.kind.startsWith('mnist'));
+  if (at64.length === 0) return f32;
+  log('torch-f64 (1 thread, float64, the same data):');
+  return { results: [...f32.results, ...benchTorch(at64, (w) => reps(w, 'torch-f64'), 'float64').results], version: f32.version };
 }
 
 /** Prints the table, the notes and the target checks; writes the JSON when asked. */

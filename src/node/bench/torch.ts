@@ -17,12 +17,19 @@ export function torchUnavailable(): string | null {
   return null;
 }
 
+/** The PyTorch systems: float32 (the targets' reference), and float64 (the same data converted: losslab's precision). */
+export const TORCH_SYSTEMS = { float32: 'torch', float64: 'torch-f64' } as const;
+
 /**
- * Runs every workload in PyTorch (one thread, float32) through scripts/bench/torch_bench.py:
+ * Runs every workload in PyTorch (one thread, `dtype`) through scripts/bench/torch_bench.py:
  * the exact arrays go through raw little-endian files in a temporary folder, with a JSON
  * manifest; the script prints its results as JSON.
  */
-export function benchTorch(workloads: readonly Workload[], reps: (w: Workload) => Repetitions): { results: Result[]; version: string } {
+export function benchTorch(
+  workloads: readonly Workload[],
+  reps: (w: Workload) => Repetitions,
+  dtype: keyof typeof TORCH_SYSTEMS = 'float32',
+): { results: Result[]; version: string } {
   const dir = mkdtempSync(join(tmpdir(), 'losslab-bench-'));
   try {
     const file = (name: string, a: ArrayBufferView) => {
@@ -63,13 +70,13 @@ export function benchTorch(workloads: readonly Workload[], reps: (w: Workload) =
       return { ...base, epochs: w.epochs, dir, train: d.train.count, test: d.test.count, batchSize: d.batchSize, lr: d.lr };
     });
     const manifestPath = join(dir, 'manifest.json');
-    writeFileSync(manifestPath, JSON.stringify({ workloads: manifest }));
+    writeFileSync(manifestPath, JSON.stringify({ dtype, workloads: manifest }));
     const r = spawnSync(PYTHON, [SCRIPT, manifestPath], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 26 });
     if (r.status !== 0) throw new Error(`torch_bench.py exited with ${r.status ?? r.signal}`);
     const out = JSON.parse(r.stdout) as { torch: string; results: TorchResult[] };
     const results = out.results.map((t): Result => ({
       workload: t.id,
-      system: 'torch',
+      system: TORCH_SYSTEMS[dtype],
       timing: { medianMs: t.medianMs, minMs: t.minMs, samplesMs: t.samplesMs, warmup: t.warmup, reps: t.reps },
       value: t.value,
       ...(t.accuracy === undefined ? {} : { accuracy: t.accuracy }),

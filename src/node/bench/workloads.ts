@@ -3,7 +3,7 @@ import { loadMnist } from '../mnist';
 import type { Repetitions } from './measure';
 
 /** The systems compared; losslab is the baseline of every ratio. */
-export const SYSTEMS = ['losslab', 'tfjs-wasm', 'tfjs-cpu', 'torch'] as const;
+export const SYSTEMS = ['losslab', 'tfjs-wasm', 'tfjs-cpu', 'torch', 'torch-f64'] as const;
 export type SystemName = (typeof SYSTEMS)[number];
 
 /** The elementwise losses benched, in table order: mse, mae, huber (delta 1), smoothL1Loss (beta 1), logCosh, binaryCrossEntropy, binaryCrossEntropyWithLogits. */

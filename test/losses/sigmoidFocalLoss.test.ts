@@ -64,6 +64,29 @@ describe('sigmoidFocalLoss', () => {
     expect(() => sigmoidFocalLoss([0], [1], { alpha: 2 })).toThrow('sigmoidFocalLoss: options.alpha must be a finite number <= 1, got 2');
     expect(() => sigmoidFocalLoss([0], [3])).toThrow('sigmoidFocalLoss: target[0] must be a probability in [0, 1], got 3');
   });
+
+  // typed arrays are checked by the pass itself (a NaN term), then diagnosed in readBinaryPair's order
+  it('names the first bad element of typed arrays in every call, the input before the target', () => {
+    const n = 20000;
+    const x = Float32Array.from({ length: n }, (_, i) => Math.sin(i));
+    const t = Float32Array.from({ length: n }, (_, i) => i % 2);
+    const calls = (a: Float32Array, b: Float32Array) => [
+      () => sigmoidFocalLoss(a, b),
+      () => sigmoidFocalLoss(a, b, { reduction: 'none' }),
+      () => sigmoidFocalLoss.grad(a, b, { out: new Float32Array(n) }),
+      () => sigmoidFocalLoss.valueAndGrad(a, b),
+    ];
+    const bad = (v: Float32Array, i: number, value: number) => Object.assign(v.slice(), { [i]: value });
+    const cases: [Float32Array, Float32Array, string][] = [
+      [x, bad(t, 15000, 1.5), 'sigmoidFocalLoss: target[15000] must be a probability in [0, 1], got 1.5'],
+      [x, bad(t, 9, -0.25), 'sigmoidFocalLoss: target[9] must be a probability in [0, 1], got -0.25'],
+      [x, bad(t, 12345, NaN), 'sigmoidFocalLoss: target[12345] must be a finite number, got NaN'],
+      [bad(x, 17, Infinity), t, 'sigmoidFocalLoss: input[17] must be a finite number, got Infinity'],
+      [bad(x, 19999, NaN), bad(t, 3, 2), 'sigmoidFocalLoss: input[19999] must be a finite number, got NaN'],
+    ];
+    for (const [a, b, message] of cases) for (const call of calls(a, b)) expect(call).toThrow(message);
+    expect(Number.isFinite(sigmoidFocalLoss(x, t))).toBe(true);
+  });
 });
 
 describe('sigmoidFocalLoss to float64 accuracy', () => {

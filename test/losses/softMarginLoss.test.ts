@@ -37,4 +37,27 @@ describe('softMarginLoss', () => {
   it('rejects targets other than -1 and 1', () => {
     expect(() => softMarginLoss([1, 2], [1, 0])).toThrow('softMarginLoss: target[1] must be -1 or 1, got 0');
   });
+
+  // typed arrays are checked by the pass itself (a NaN term), then diagnosed: the labels first, then the input
+  it('names the first bad element of typed arrays in every call, the labels before the input', () => {
+    const n = 20000;
+    const xs = Float64Array.from({ length: n }, (_, i) => 3 * Math.sin(i));
+    const ys = Float64Array.from({ length: n }, (_, i) => (i % 3 ? 1 : -1));
+    const calls = (a: Float64Array, b: Float64Array) => [
+      () => softMarginLoss(a, b),
+      () => softMarginLoss(a, b, { reduction: 'none' }),
+      () => softMarginLoss.grad(a, b, { out: new Float64Array(n) }),
+      () => softMarginLoss.valueAndGrad(a, b),
+    ];
+    const bad = (v: Float64Array, i: number, value: number) => Object.assign(v.slice(), { [i]: value });
+    const cases: [Float64Array, Float64Array, string][] = [
+      [xs, bad(ys, 15000, 0), 'softMarginLoss: target[15000] must be -1 or 1, got 0'],
+      [xs, bad(ys, 4, 0.5), 'softMarginLoss: target[4] must be -1 or 1, got 0.5'],
+      [xs, bad(ys, 12345, NaN), 'softMarginLoss: target[12345] must be a finite number, got NaN'],
+      [bad(xs, 8, NaN), bad(ys, 19000, 2), 'softMarginLoss: target[19000] must be -1 or 1, got 2'],
+      [bad(xs, 17, -Infinity), ys, 'softMarginLoss: input[17] must be a finite number, got -Infinity'],
+    ];
+    for (const [a, b, message] of cases) for (const call of calls(a, b)) expect(call).toThrow(message);
+    expect(Number.isFinite(softMarginLoss(xs, ys))).toBe(true);
+  });
 });

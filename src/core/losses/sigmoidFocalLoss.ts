@@ -1,7 +1,7 @@
 import { numberOption, reduction, type OptionsOf } from '../options';
 import * as scalarModule from '../math/scalar';
 import * as bceModule from './bceFromLogits';
-import { readBinaryPair } from './binaryPair';
+import { assertBinaryPair, readBinaryPair } from './binaryPair';
 import { elements, elementwiseLoss, kernel } from './elementwise';
 
 // Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
@@ -53,7 +53,10 @@ export const sigmoidFocalLoss = elementwiseLoss({
   options: spec,
   // a = α, b = γ
   kernel: kernel({
+    // a target outside [0, 1] (or NaN) gives a NaN term, which the total reports and diagnose names
+    // (the checks deferred to the pass, as binaryCrossEntropyWithLogits's)
     term(x, t, alpha, gamma) {
+      if (!(t >= 0 && t <= 1)) return NaN;
       const m = oneMinusPt(x, t);
       return alphaT(alpha, t) * power(m, gamma) * bceFromLogits(x, t, 1, 0);
     },
@@ -66,9 +69,10 @@ export const sigmoidFocalLoss = elementwiseLoss({
     },
   }),
   prepare(input, target, o) {
-    const pair = readBinaryPair('sigmoidFocalLoss', input, target, { probabilities: false });
+    const pair = readBinaryPair('sigmoidFocalLoss', input, target, { probabilities: false, deferChecks: true });
     return elements(pair.x, pair.y, null, 1, null, o.alpha, o.gamma, o.reduction, pair.size);
   },
+  diagnose: (c) => assertBinaryPair('sigmoidFocalLoss', c, false),
 });
 
 /** m = 1 - p_t = (1 - t) σ(x) + t σ(-x); leaves σ(x), σ(-x) in SIGMOID_PAIR. */

@@ -39,19 +39,21 @@ export const softMarginLoss = elementwiseLoss({
   options: spec,
   // softplus(-y x) = BCE-with-logits at t = (1 + y)/2: t softplus(-x) + (1 - t) softplus(x);
   // d/dx: σ(x) - t = -y σ(-y x)
+  // a label other than ±1 gives a NaN term, which the total reports and diagnose names (no scan first)
   kernel: kernel({
-    term: (x, y) => bceFromLogits(x, 0.5 + 0.5 * y, 1, 0),
+    term: (x, y) => (y === 1 || y === -1 ? bceFromLogits(x, 0.5 + 0.5 * y, 1, 0) : NaN),
     slope: (x, y, _a, _b, c) => c * bceFromLogitsSlope(x, 0.5 + 0.5 * y, 1, 0),
   }),
-  prepare(input: Values, target: Values, o) {
-    const e = readElements('softMarginLoss', input, target, o.reduction);
-    const y = e.y;
+  prepare: (input: Values, target: Values, o) => readElements('softMarginLoss', input, target, o.reduction),
+  // the labels first, then the input (the order of the checks when they ran before the pass)
+  diagnose(c) {
+    const y = c.y;
     for (let i = 0; i < y.length; i++) {
       if (y[i] !== 1 && y[i] !== -1) {
         checkFinite('softMarginLoss', 'target', y);
         fail('softMarginLoss', `target[${i}]`, '-1 or 1', String(y[i]));
       }
     }
-    return e;
+    checkFinite('softMarginLoss', 'input', c.x);
   },
 });

@@ -1,9 +1,10 @@
 import { fail } from '../errors';
 import { reduction, type OptionsOf } from '../options';
 import { checkFinite } from '../tensor/flatten';
-import type { Values } from '../tensor/types';
 import * as bceModule from './bceFromLogits';
-import { elementwiseLoss, kernel, readElements } from './elementwise';
+import type { FloatArray, Values } from '../tensor/types';
+import { bceLogitsBlocks } from './bceLogitsBlock';
+import { BLOCK, elements, elementwiseLoss, kernel, readElements, type Elements, type FastBlock } from './elementwise';
 
 // module-local bindings (see bceFromLogits)
 const bceFromLogits = bceModule.bceFromLogits;
@@ -16,6 +17,46 @@ const spec = {
 
 /** The options of the loss below: each option's doc and default live once, in its spec. @interface */
 export type SoftMarginLossOptions = OptionsOf<typeof spec>;
+
+/**
+ * softplus(-y x) = BCE-with-logits at t = (1 + y)/2: t softplus(-x) + (1 - t) softplus(x); d/dx:
+ * σ(x) - t = -y σ(-y x). A label other than ±1 gives a NaN term, which the total reports and
+ * diagnose names (no scan first).
+ */
+export const softMarginKernel = kernel({
+  term: (x, y) => (y === 1 || y === -1 ? bceFromLogits(x, 0.5 + 0.5 * y, 1, 0) : NaN),
+  slope: (x, y, _a, _b, c) => c * bceFromLogitsSlope(x, 0.5 + 0.5 * y, 1, 0),
+});
+
+/** One block's labels as targets (softMarginBlocks). */
+const TARGETS = new Float32Array(BLOCK);
+
+/**
+ * The blocks of softMarginLoss on float32 scores and labels (a float32 gradient or none, no
+ * per-item values): each block's labels become targets t = (1 + y)/2 (1 and 0; NaN for any
+ * other label, which the blocks refuse), and binaryCrossEntropyWithLogits's blocks
+ * (bceLogitsBlocks: its WebAssembly kernel, then its TypeScript block) take the block, with the
+ * kernel's bits: at q = 1 and t in {0, 1} they compute what its term and slope do. A block they
+ * refuse (a bad label, a NaN, a logit beyond ±709) returns undefined: the loop runs it.
+ * null otherwise. 1e6 float32 elements, value and gradient: 40 ms in the loop, 14 ms here.
+ */
+export function softMarginBlocks(c: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
+  const { x, y } = c;
+  if (!(x instanceof Float32Array && y instanceof Float32Array) || items !== null) return null;
+  const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
+  if (out32 === undefined) return null;
+  return (from, to) => {
+    const m = to - from;
+    const t = TARGETS.subarray(0, m);
+    for (let i = 0; i < m; i++) {
+      const v = y[from + i]!;
+      t[i] = v === 1 ? 1 : v === -1 ? 0 : NaN;
+    }
+    const e = elements(x.subarray(from, to), t, null, 1, null, 1, 0, c.reduction, c.count);
+    const blocks = bceLogitsBlocks(e, out32 === null ? null : out32.subarray(from, to), null, s);
+    return blocks === null ? undefined : blocks(0, m);
+  };
+}
 
 /**
  * Soft margin loss (소프트 마진 손실): the logistic loss of scores $x$ against labels $y = \pm1$.
@@ -37,13 +78,9 @@ export type SoftMarginLossOptions = OptionsOf<typeof spec>;
 export const softMarginLoss = elementwiseLoss({
   name: 'softMarginLoss',
   options: spec,
-  // softplus(-y x) = BCE-with-logits at t = (1 + y)/2: t softplus(-x) + (1 - t) softplus(x);
-  // d/dx: σ(x) - t = -y σ(-y x)
-  // a label other than ±1 gives a NaN term, which the total reports and diagnose names (no scan first)
-  kernel: kernel({
-    term: (x, y) => (y === 1 || y === -1 ? bceFromLogits(x, 0.5 + 0.5 * y, 1, 0) : NaN),
-    slope: (x, y, _a, _b, c) => c * bceFromLogitsSlope(x, 0.5 + 0.5 * y, 1, 0),
-  }),
+  kernel: softMarginKernel,
+  // float32 blocks: binaryCrossEntropyWithLogits's (WebAssembly, then TypeScript), on each block's labels as targets
+  fast: (c, out, items, s) => softMarginBlocks(c, out, items, s),
   prepare: (input: Values, target: Values, o) => readElements('softMarginLoss', input, target, o.reduction),
   // the labels first, then the input (the order of the checks when they ran before the pass)
   diagnose(c) {

@@ -1,13 +1,18 @@
 import { numberOption, reduction, type OptionsOf } from '../options';
 import * as scalarModule from '../math/scalar';
+import * as expModule from '../math/fastExp';
+import * as logModule from '../math/fastLog';
 import * as bceModule from './bceFromLogits';
 import { assertBinaryPair, readBinaryPair } from './binaryPair';
 import { elements, elementwiseLoss, kernel } from './elementwise';
+import { sigmoidFocalBlocks } from './sigmoidFocalBlock';
 
 // Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
 // through a getter at each use, which V8 does not inline into a hot loop; these are read once.
-const { bceFromLogits, bceFromLogitsSlope } = bceModule;
-const { sigmoidPair, SIGMOID_PAIR } = scalarModule;
+const { bceFromLogitsSlope, CANCELLED } = bceModule;
+const { sigmoidPairOf, SIGMOID_PAIR } = scalarModule;
+const fastExp = expModule.fastExp;
+const fastLog1p = logModule.fastLog1p;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -20,6 +25,31 @@ const spec = {
 
 /** The options of the loss below: each option's doc and default live once, in its spec. @interface */
 export type SigmoidFocalLossOptions = OptionsOf<typeof spec>;
+
+/** sigmoidFocalLoss's element, a = α, b = γ (sigmoidFocalBlock.ts follows it operation for operation). */
+export const sigmoidFocalKernel = kernel({
+  // a target outside [0, 1] (or NaN) gives a NaN term, which the total reports and diagnose names
+  // (the checks deferred to the pass, as binaryCrossEntropyWithLogits's)
+  term(x, t, alpha, gamma) {
+    if (!(t >= 0 && t <= 1)) return NaN;
+    const e = fastExp(-Math.abs(x));
+    const m = oneMinusPt(x, t, e);
+    return alphaT(alpha, t) * power(m, gamma) * hardBce(x, t, fastLog1p(e));
+  },
+  // d/dx [m^γ BCE] = m^γ [BCE' + γ (m'/m) BCE], m' = (1 - 2t) p (1 - p), BCE' = (1 - t) σ(x) - t σ(-x)
+  // (bceFromLogitsSlope's, which redoes a cancelled one)
+  slope(x, t, alpha, gamma, c) {
+    const e = fastExp(-Math.abs(x));
+    const m = oneMinusPt(x, t, e);
+    const p = SIGMOID_PAIR[0]!;
+    const n = SIGMOID_PAIR[1]!;
+    const focus = gamma === 0 || m === 0 ? 0 : gamma * (1 - 2 * t) * ((p * n) / m) * hardBce(x, t, fastLog1p(e));
+    const a = (1 - t) * p;
+    const b = t * n;
+    const g = Math.abs(a - b) < CANCELLED * (a + b) && Math.abs(x) < 745 ? bceFromLogitsSlope(x, t, 1, 0) : a - b;
+    return c * alphaT(alpha, t) * power(m, gamma) * (g + focus);
+  },
+});
 
 /**
  * Sigmoid focal loss on logits (Lin et al., RetinaNet), elementwise over any shape:
@@ -51,33 +81,22 @@ export type SigmoidFocalLossOptions = OptionsOf<typeof spec>;
 export const sigmoidFocalLoss = elementwiseLoss({
   name: 'sigmoidFocalLoss',
   options: spec,
-  // a = α, b = γ
-  kernel: kernel({
-    // a target outside [0, 1] (or NaN) gives a NaN term, which the total reports and diagnose names
-    // (the checks deferred to the pass, as binaryCrossEntropyWithLogits's)
-    term(x, t, alpha, gamma) {
-      if (!(t >= 0 && t <= 1)) return NaN;
-      const m = oneMinusPt(x, t);
-      return alphaT(alpha, t) * power(m, gamma) * bceFromLogits(x, t, 1, 0);
-    },
-    // d/dx [m^γ BCE] = m^γ [BCE' + γ (m'/m) BCE], m' = (1 - 2t) p (1 - p)
-    slope(x, t, alpha, gamma, c) {
-      const m = oneMinusPt(x, t);
-      const pq = SIGMOID_PAIR[0]! * SIGMOID_PAIR[1]!;
-      const focus = gamma === 0 || m === 0 ? 0 : gamma * (1 - 2 * t) * (pq / m) * bceFromLogits(x, t, 1, 0);
-      return c * alphaT(alpha, t) * power(m, gamma) * (bceFromLogitsSlope(x, t, 1, 0) + focus);
-    },
-  }),
+  kernel: sigmoidFocalKernel,
   prepare(input, target, o) {
     const pair = readBinaryPair('sigmoidFocalLoss', input, target, { probabilities: false, deferChecks: true });
     return elements(pair.x, pair.y, null, 1, null, o.alpha, o.gamma, o.reduction, pair.size);
   },
   diagnose: (c) => assertBinaryPair('sigmoidFocalLoss', c, false),
+  // float32 blocks: term and slope written out in one loop (sigmoidFocalBlock.ts, the same bits)
+  fast: (c, out, items, s) => sigmoidFocalBlocks(c, out, items, s),
 });
 
-/** m = 1 - p_t = (1 - t) σ(x) + t σ(-x); leaves σ(x), σ(-x) in SIGMOID_PAIR. */
-function oneMinusPt(x: number, t: number): number {
-  const p = sigmoidPair(x);
+/** bceFromLogits(x, t, 1, 0) from its l = log1p(exp(-|x|)): t softplus(-x) + (1 - t) softplus(x), the same operations. */
+const hardBce = (x: number, t: number, l: number) => t * ((x < 0 ? -x : 0) + l) + (1 - t) * ((x > 0 ? x : 0) + l);
+
+/** m = 1 - p_t = (1 - t) σ(x) + t σ(-x), with e = exp(-|x|); leaves σ(x), σ(-x) in SIGMOID_PAIR. */
+function oneMinusPt(x: number, t: number, e: number): number {
+  const p = sigmoidPairOf(x, e);
   return (1 - t) * p + t * SIGMOID_PAIR[1]!;
 }
 

@@ -14,7 +14,11 @@ export const SIGMOID_PAIR = new Float64Array(2);
  * [σ(x), σ(-x)] to SIGMOID_PAIR. NaN gives NaN; ±Infinity gives 0 and 1.
  */
 export function sigmoidPair(x: number): number {
-  const e = fastExp(-Math.abs(x));
+  return sigmoidPairOf(x, fastExp(-Math.abs(x)));
+}
+
+/** sigmoidPair with its e = exp(-|x|) given, for a caller that has it (sigmoidFocalLoss). */
+export function sigmoidPairOf(x: number, e: number): number {
   const d = 1 + e;
   const big = 1 / d;
   const small = e / d;

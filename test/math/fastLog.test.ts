@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { fastLog, fastLog1p, fastLogNormal, MIN_NORMAL } from '../../src/core/math/fastLog';
+import { fastLog, fastLog1p, fastLogNormal, fastLogSplit, LOG_TAIL, MIN_NORMAL } from '../../src/core/math/fastLog';
 import { log1pExact, logExact, ulpError } from '../../tools/generate/tables/exactReference';
 import { ulpDistance, uniform } from './ulp';
 
@@ -106,5 +106,30 @@ describe('fastLogNormal', () => {
   it('never throws and returns a number for arguments outside its domain', () => {
     for (const a of [0, -0, -1, 5e-324, 1e-310, Infinity, -Infinity, NaN]) expect(typeof fastLogNormal(a, 0)).toBe('number');
     expect(fastLogNormal(NaN, 0)).toBeNaN();
+  });
+});
+
+describe('fastLogSplit', () => {
+  it('gives fastLogNormal(a, 0) once its pair is rounded, and the pair within 2^-60 of the exact log (BigInt, 320 bits)', () => {
+    const xs = [
+      ...logUniform(20000, -1022, 1023, 11),
+      ...linear(20000, 0.5, 2, 12),
+      ...[...logUniform(5000, -40, -1, 13)].map((d) => 1 + d),
+      1,
+      2,
+      MIN_NORMAL,
+      1.7976931348623157e308,
+    ];
+    let w = 0;
+    for (const a of xs) {
+      const hi = fastLogSplit(a);
+      const tail = LOG_TAIL[0]!;
+      expect(hi + tail).toBe(fastLogNormal(a, 0));
+      // (hi - exact.hi) is exact (Sterbenz) where they are close, which they are
+      const exact = logExact(a);
+      w = Math.max(w, Math.abs(hi - exact.hi + (tail - exact.lo)));
+    }
+    expect(w).toBeGreaterThan(0);
+    expect(w).toBeLessThan(2 ** -60);
   });
 });

@@ -1,5 +1,5 @@
 import { fail } from '../errors';
-import { ddLog } from '../math/doubleDouble';
+import { logDifference } from '../math/logDifference';
 import { compensated, twoSumError } from '../math/twoSum';
 import { toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
@@ -71,13 +71,9 @@ function entropyValueAndGrad<I extends Values>(p: I, withGrad = true): { value: 
   return { value, grad: (out ? shapeLike(p, out) : null) as GradOf<I> };
 }
 
-/**
- * -ln p - 1. Near p = 1/e the two terms cancel, so there ln p is taken in double-double
- * (hi + lo): -((hi + 1) + lo), with hi + 1 exact (Sterbenz, hi within [-2, -1/2]).
- */
+/** -ln p - 1. Near p = 1/e the two terms cancel, so there it is logDifference(-1, p). */
 function entropySlope(p: number): number {
   const g = -Math.log(p) - 1;
   if (!(Math.abs(g) < 0.25) || p < 2.2250738585072014e-308) return g;
-  const l = ddLog({ hi: p, lo: 0 });
-  return -(l.hi + 1 + l.lo);
+  return logDifference(-1, p);
 }

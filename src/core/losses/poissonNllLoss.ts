@@ -4,12 +4,11 @@ import { checkFinite } from '../tensor/flatten';
 import type { Values } from '../tensor/types';
 import { elementwiseLoss, kernel, readElements } from './elementwise';
 import * as rateModule from './rateSlope';
-import { ddLog } from '../math/doubleDouble';
-import * as logModule from '../math/fastLog';
+import * as logDifferenceModule from '../math/logDifference';
 
 // module-local bindings (see bceFromLogits)
 const rateSlope = rateModule.rateSlope;
-const { fastLogSplit, LOG_TAIL, MIN_NORMAL } = logModule;
+const logDifference = logDifferenceModule.logDifference;
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -27,21 +26,6 @@ export type PoissonNllLossOptions = OptionsOf<typeof spec>;
 
 const HALF_LOG_2PI = 0.5 * Math.log(2 * Math.PI);
 
-/**
- * x - log y (y > 0), relatively accurate however close they are: with log y as fastLogSplit's pair
- * (within 2^-60 absolutely) where |x - log y| >= 1/32 (2^-55 relative), else in double-double
- * (ddLog, ~2^-100, and 40x slower), x - its high part exact where they are close.
- */
-function logRatio(x: number, y: number): number {
-  if (y >= MIN_NORMAL) {
-    const hi = fastLogSplit(y);
-    const u = x - hi - LOG_TAIL[0]!;
-    if (Math.abs(u) >= 1 / 32) return u;
-  }
-  const l = ddLog({ hi: y, lo: 0 });
-  return x - l.hi - l.lo;
-}
-
 /** e^u - 1 - u without the cancellation of expm1(u) - u for small u: u²/2 (1 + u/3 (1 + u/4 (...))). */
 function expm1MinusX(u: number): number {
   if (!(Math.abs(u) < 0.5)) return Math.expm1(u) - u;
@@ -53,7 +37,7 @@ function expm1MinusX(u: number): number {
 /** e^x - y, the slope on log-rates: near e^x = y (where it cancels) y expm1(x - log y), else as written. */
 function expMinus(x: number, y: number): number {
   const e = Math.exp(x);
-  return e > 0.25 * y && e < 4 * y ? y * Math.expm1(logRatio(x, y)) : e - y;
+  return e > 0.25 * y && e < 4 * y ? y * Math.expm1(logDifference(x, y)) : e - y;
 }
 
 /**
@@ -85,7 +69,7 @@ export const poissonNllLoss = elementwiseLoss({
         // e^x - y x + y log y - y = y (e^u - 1 - u), u = x - log y: near the optimum e^x ≈ y the two
         // halves cancel to it, so it is computed as such there
         const e = Math.exp(x);
-        if (e > 0.25 * y && e < 4 * y) return y * expm1MinusX(logRatio(x, y)) + (HALF_LOG_2PI + 0.5 * Math.log(y));
+        if (e > 0.25 * y && e < 4 * y) return y * expm1MinusX(logDifference(x, y)) + (HALF_LOG_2PI + 0.5 * Math.log(y));
       }
       const l = a === 1 || a === 3 ? Math.exp(x) - y * x : x - y * Math.log(x + b);
       return a >= 2 && y > 1 ? l + (y * Math.log(y) - y + HALF_LOG_2PI + 0.5 * Math.log(y)) : l;

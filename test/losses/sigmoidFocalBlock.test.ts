@@ -4,15 +4,7 @@ import { sigmoidFocalBlocks } from '../../src/core/losses/sigmoidFocalBlock';
 import { sigmoidFocalKernel, sigmoidFocalLoss } from '../../src/core/losses/sigmoidFocalLoss';
 import { gradScale } from '../../src/core/reduce';
 import type { FloatArray, Reduction } from '../../src/core/tensor/types';
-
-/** Deterministic pseudo-random numbers in [0, 1). */
-function uniform(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { uniform } from '../math/ulp';
 
 const N = 3 * 8192 + 13;
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));

@@ -47,7 +47,7 @@ function sigmoidFocalBlock(
   const lanes = LANES;
   lanes.fill(0);
   const f32Out = out instanceof Float32Array;
-  // alphaT and power's branches on α and γ, taken once
+  // alphaT's branch on α, taken once (power's on γ stays per element, as in the kernel)
   const weighted = alpha >= 0;
   for (let i = from; i < to; i++) {
     const xi = x[i]!;

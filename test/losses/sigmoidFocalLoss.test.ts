@@ -37,6 +37,17 @@ describe('sigmoidFocalLoss', () => {
     expectClose(sigmoidFocalLoss.grad(x, t, { gamma: 0, alpha: -1 }), binaryCrossEntropyWithLogits.grad(x, t));
   });
 
+  // its hard-target BCE (hardBce, and the block's copy) is bceFromLogits' formula, operation for operation
+  it('gives binaryCrossEntropyWithLogits per-element values bit for bit at gamma 0 with alpha off, in float64 and float32', () => {
+    const n = 9000;
+    const xs = Array.from({ length: n }, (_, i) => 12 * Math.sin(i * 0.37));
+    const ts = Array.from({ length: n }, (_, i) => (i % 3 === 0 ? 0 : 1));
+    for (const make of [(v: number[]) => Float64Array.from(v), (v: number[]) => Float32Array.from(v)]) {
+      const [x, t] = [make(xs), make(ts)];
+      expect(sigmoidFocalLoss(x, t, { gamma: 0, alpha: -1, reduction: 'none' })).toEqual(binaryCrossEntropyWithLogits(x, t, { reduction: 'none' }));
+    }
+  });
+
   it('has the analytic gradient alpha_t [(p - t) m^gamma + gamma m^(gamma-1) (1 - 2t) p (1 - p) BCE]', () => {
     const x = [-2, -0.3, 0.4, 1.7];
     const t = [0, 1, 0.3, 1];

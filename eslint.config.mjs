@@ -1,6 +1,7 @@
 // ESLint for the whole repository: TypeScript with type information (typescript-eslint's
 // project service reads tsconfig.json), React hooks for the site, plain JavaScript for the
-// .mjs scripts. Formatting is Prettier's (prettier.config.mjs), not ESLint's.
+// .mjs scripts and CommonJS for the .cjs ones. Formatting is Prettier's (prettier.config.mjs),
+// not ESLint's.
 import js from '@eslint/js';
 import { defineConfig, globalIgnores } from 'eslint/config';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -27,6 +28,12 @@ export default defineConfig(
   {
     files: ['**/*.{js,mjs,cjs}'],
     extends: [tseslint.configs.disableTypeChecked],
+  },
+  {
+    // CommonJS on purpose: preloaded into the tslab kernel with `node --require` (scripts/kernel/).
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {
     files: ['src/site/**/*.{ts,tsx}'],

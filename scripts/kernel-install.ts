@@ -1,12 +1,14 @@
 /**
  * npm run kernel:install [-- --prefix DIR]
  *
- * Registers this checkout's tslab (node_modules/.bin/tslab) as the Jupyter kernel `losslab-tslab`
- * ("TypeScript (losslab)"), for JupyterLab, VS Code and nbconvert. No Python and no global install:
- * writes kernel.json into the user's Jupyter data dir (JUPYTER_DATA_DIR, else the platform
- * default), or into DIR/share/jupyter/kernels with --prefix (then add DIR/share/jupyter to
- * JUPYTER_PATH). The kernel starts in the project root, like `npm run notebooks`, because tslab
- * compiles only files under its cwd; node's folder is put on PATH for tslab's `#!/usr/bin/env node`.
+ * Registers this checkout's tslab (node_modules/tslab) as the Jupyter kernel `losslab-tslab`
+ * ("TypeScript (losslab)"), for JupyterLab, VS Code and nbconvert, with scripts/kernel/preload.cjs
+ * preloaded (tslab binds its sockets before serving them; see scripts/kernel/bind-first.cjs).
+ * No Python and no global install: writes kernel.json into the user's Jupyter data dir
+ * (JUPYTER_DATA_DIR, else the platform default), or into DIR/share/jupyter/kernels with --prefix
+ * (then add DIR/share/jupyter to JUPYTER_PATH). The kernel starts in the project root, like `npm run notebooks`, because tslab
+ * compiles only files under its cwd; node's folder is put first on PATH, for the kernel and for
+ * what its cells spawn.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -36,19 +38,21 @@ function main(argv: string[]): number {
   if (prefix === '') prefix = undefined;
   const kernels = prefix ? path.join(path.resolve(prefix), 'share', 'jupyter', 'kernels') : path.join(userDataDir(), 'kernels');
   const dir = path.join(kernels, KERNELSPEC.name);
-  const tslab = path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? 'tslab.cmd' : 'tslab');
+  const tslab = path.join(root, 'node_modules', 'tslab', 'bin', 'tslab');
+  const preload = path.join(root, 'scripts', 'kernel', 'preload.cjs');
   const argvSpec =
     process.platform === 'win32'
-      ? [tslab, 'kernel', '--config-path', '{connection_file}'] // no cwd switch without a shell; see README
+      ? [process.execPath, '--require', preload, tslab, 'kernel', '--config-path', '{connection_file}'] // no cwd switch without a shell; see README
       : [
           '/bin/sh',
           '-c',
-          'export PATH="$2:$PATH"; cd "$1" && exec "$3" kernel --config-path "$4"',
+          'export PATH="$2:$PATH"; cd "$1" && exec node --require "$5" "$3" kernel --config-path "$4"',
           KERNELSPEC.name,
           root,
           path.dirname(process.execPath),
           tslab,
           '{connection_file}',
+          preload,
         ];
   const spec = {
     argv: argvSpec,

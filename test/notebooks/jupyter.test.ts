@@ -50,7 +50,7 @@ describe.skipIf(!hasNbconvert && !inCi)('notebooks under jupyter nbconvert', () 
     const report = path.join(viaRunner, 'reproduction.json');
     await Promise.all([
       run('jupyter', ['nbconvert', '--execute', '--to', 'notebook', '--ExecutePreprocessor.kernel_name=losslab-tslab',
-        '--ExecutePreprocessor.timeout=600', '--output-dir', viaJupyter, ...notebooks], { cwd: root, env }),
+        '--ExecutePreprocessor.timeout=600', '--ExecutePreprocessor.startup_timeout=180', '--output-dir', viaJupyter, ...notebooks], { cwd: root, env }),
       run(path.join(root, 'node_modules/.bin/tsx'), ['scripts/notebooks.ts', ...copies, '--report', report], { cwd: root }),
     ]);
 

@@ -6,9 +6,9 @@
  * preloaded (tslab binds its sockets before serving them; see scripts/kernel/bind-first.cjs).
  * No Python and no global install: writes kernel.json into the user's Jupyter data dir
  * (JUPYTER_DATA_DIR, else the platform default), or into DIR/share/jupyter/kernels with --prefix
- * (then add DIR/share/jupyter to JUPYTER_PATH). The kernel starts in the project root, like `npm run notebooks`, because tslab
- * compiles only files under its cwd; node's folder is put first on PATH, for the kernel and for
- * what its cells spawn.
+ * (then add DIR/share/jupyter to JUPYTER_PATH). The kernel starts in the project root, like
+ * `npm run notebooks`, because tslab compiles only files under its cwd; node's folder is put first
+ * on PATH, for the kernel and for what its cells spawn.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -4,7 +4,15 @@ import { bceLogitsBlocks } from '../../src/core/losses/bceLogitsBlock';
 import { elements } from '../../src/core/losses/elementwise';
 import { kernelArrays } from '../../src/core/math/kernelArrays';
 import { useWasmElementwise } from '../../src/core/math/wasmElementwise';
-import { LOG_COSH_CONST_AT, SOFTPLUS_CONST_AT, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, softplusKernelsFor } from '../../src/core/math/wasmSoftplus';
+import {
+  BCE_CONST_AT,
+  LOG_COSH_CONST_AT,
+  SOFTPLUS_CONST_AT,
+  SOFTPLUS_EXP_TABLE_AT,
+  SOFTPLUS_LOG_TABLE_AT,
+  STAGE_SCRATCH_AT,
+  softplusKernelsFor,
+} from '../../src/core/math/wasmSoftplus';
 import * as source from '../../tools/generate/wasm/softplusKernelsSource';
 import { logCoshSlope, logCoshTerm } from '../../src/core/losses/logCosh';
 import { uniform } from './ulp';
@@ -29,17 +37,23 @@ function data(n: number, seed: number, soft: boolean): { x: Float32Array; y: Flo
 describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
   it('fit in modules under 4 KB and put their tables and constants where the loader writes them', () => {
     expect(source.softplusModule().length).toBeLessThan(4096);
+    expect(source.bceModule().length).toBeLessThan(4096);
     expect(source.logCoshModule().length).toBeLessThan(4096);
-    expect([SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, SOFTPLUS_CONST_AT, LOG_COSH_CONST_AT]).toEqual([
+    expect([SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, SOFTPLUS_CONST_AT, LOG_COSH_CONST_AT, BCE_CONST_AT, STAGE_SCRATCH_AT]).toEqual([
       source.SOFTPLUS_EXP_TABLE_AT,
       source.SOFTPLUS_LOG_TABLE_AT,
       source.SOFTPLUS_CONST_AT,
       source.LOG_COSH_CONST_AT,
+      source.BCE_CONST_AT,
+      source.STAGE_SCRATCH.at,
     ]);
-    // after the three staging blocks of wasmElementwise.ts, inside its 2 pages
+    // after the three staging blocks of wasmElementwise.ts, one after the other, inside its 2 pages
     expect(SOFTPLUS_EXP_TABLE_AT).toBeGreaterThanOrEqual(3 * 4 * BLOCK);
     expect(SOFTPLUS_LOG_TABLE_AT + 2048).toBeLessThanOrEqual(SOFTPLUS_CONST_AT);
-    expect(LOG_COSH_CONST_AT + 2048).toBeLessThanOrEqual(131072);
+    expect(SOFTPLUS_CONST_AT + 2048).toBeLessThanOrEqual(LOG_COSH_CONST_AT);
+    expect(LOG_COSH_CONST_AT + 2048).toBeLessThanOrEqual(BCE_CONST_AT);
+    expect(BCE_CONST_AT + 2048).toBeLessThanOrEqual(STAGE_SCRATCH_AT);
+    expect(source.STAGE_SCRATCH.at + source.STAGE_SCRATCH.bytes).toBe(131072);
   });
 
   it('load in this Node, on the shared memory and on an arena of kernelArrays', () => {
@@ -257,6 +271,27 @@ describe('binaryCrossEntropy on the softplus module (bceF32)', () => {
       expect(wasm.alone).toBe(ts.alone);
       expect(wasm.grad).toEqual(ts.grad);
     }
+  });
+
+  it('bceF32 takes a block of hard targets (a number, not the NaN of a refusal), with the sum and gradient bits of the TypeScript loop', () => {
+    // one block of the loop (8192 elements), whose 'sum' is that block's lanes added as the kernel adds them, and slopes at scale 1
+    const n = BLOCK;
+    const [x, y, out] = kernelArrays(n, 3) as [Float32Array, Float32Array, Float32Array];
+    const u = uniform(47);
+    for (let i = 0; i < n; i++) {
+      x[i] = i % 5 === 0 ? u() ** 30 : u();
+      y[i] = u() < 0.5 ? 0 : 1;
+    }
+    const k = softplusKernelsFor(x.buffer)!;
+    const wasm = k.bceF32(x.byteOffset, y.byteOffset, out.byteOffset, n / 8, 1, 0, 0, 1);
+    expect(Number.isNaN(wasm)).toBe(false);
+    const grad = Array.from(out);
+    useWasmElementwise(false);
+    const tsOut = new Float32Array(n);
+    const ts = binaryCrossEntropy.valueAndGrad({ data: Float32Array.from(x), shape: [n] }, { data: Float32Array.from(y), shape: [n] }, { reduction: 'sum', out: tsOut });
+    useWasmElementwise(true);
+    expect(Object.is(wasm, ts.value), `${wasm} vs ${String(ts.value)}`).toBe(true);
+    expect(grad).toEqual(Array.from(tsOut));
   });
 
   it('binaryCrossEntropy reads and writes kernelArrays in place with bceF32, with the same bits', () => {

@@ -8,7 +8,7 @@ import { elementwiseModule } from './wasm/elementwiseKernelsSource';
 import { embeddedModuleSource } from './wasm/embeddedModule';
 import { gemmModule } from './wasm/gemmKernelsSource';
 import { kernelsModule } from './wasm/lossKernelsSource';
-import { logCoshModule, softplusModule } from './wasm/softplusKernelsSource';
+import { bceModule, logCoshModule, softplusModule } from './wasm/softplusKernelsSource';
 import { tripletModule } from './wasm/tripletKernelsSource';
 import { ctcModule } from './wasm/ctcKernelsSource';
 
@@ -48,6 +48,16 @@ export const generatedFiles: readonly GeneratedFile[] = [
         bytes: softplusModule(),
         constant: 'SOFTPLUS_WASM_BASE64',
         what: 'The WebAssembly SIMD kernels of the softplus losses (BCE with logits)',
+        source: 'tools/generate/wasm/softplusKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmBceBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: bceModule(),
+        constant: 'BCE_WASM_BASE64',
+        what: 'The WebAssembly SIMD kernel of binaryCrossEntropy with hard targets',
         source: 'tools/generate/wasm/softplusKernelsSource.ts',
       }),
   },

@@ -1,4 +1,5 @@
 import { onElementwiseMemory, type ElementwiseBlock } from './wasmElementwise';
+import { BCE_WASM_BASE64 } from './wasmBceBinary';
 import { decodeBase64, instantiateWasm } from './wasmModule';
 import { LOG_COSH_WASM_BASE64 } from './wasmLogCoshBinary';
 import { SOFTPLUS_WASM_BASE64 } from './wasmSoftplusBinary';
@@ -29,20 +30,27 @@ export const SOFTPLUS_EXP_TABLE_AT = 98304;
 export const SOFTPLUS_LOG_TABLE_AT = 100352;
 export const SOFTPLUS_CONST_AT = 102400;
 export const LOG_COSH_CONST_AT = 104448;
+export const BCE_CONST_AT = 106496;
+/** Where the kernels' stages hand on their vectors: from here to the end of the 2 pages. */
+export const STAGE_SCRATCH_AT = 108544;
 
 let softplusBytes: Uint8Array | null | undefined;
+let bceBytes: Uint8Array | null | undefined;
 let logCoshBytes: Uint8Array | null | undefined;
 
 /** The kernels on the memory of the elementwise kernels that hold `buffer` (or the shared ones); null where off or missing. */
 export const softplusKernelsFor = onElementwiseMemory<WasmSoftplus>((memory) => {
   if (softplusBytes === undefined) softplusBytes = decodeBase64(SOFTPLUS_WASM_BASE64);
+  if (bceBytes === undefined) bceBytes = decodeBase64(BCE_WASM_BASE64);
   if (logCoshBytes === undefined) logCoshBytes = decodeBase64(LOG_COSH_WASM_BASE64);
   const imports = { env: { memory } };
-  const bce = instantiateWasm<Module<'bceLogitsF32' | 'bceF32'>>(softplusBytes, imports);
+  const logits = instantiateWasm<Module<'bceLogitsF32'>>(softplusBytes, imports);
+  const bce = instantiateWasm<Module<'bceF32'>>(bceBytes, imports);
   const cosh = instantiateWasm<Module<'logCoshF32'>>(logCoshBytes, imports);
-  if (!(bce && cosh)) return null;
+  if (!(logits && bce && cosh)) return null;
   writeExpLogTables(memory.buffer, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT);
+  logits.init();
   bce.init();
   cosh.init();
-  return { bceLogitsF32: bce.bceLogitsF32, bceF32: bce.bceF32, logCoshF32: cosh.logCoshF32 };
+  return { bceLogitsF32: logits.bceLogitsF32, bceF32: bce.bceF32, logCoshF32: cosh.logCoshF32 };
 });

@@ -74,6 +74,7 @@ export const op = {
   i32And: [0x71] as Code,
   i32Or: [0x72] as Code,
   i32Shl: [0x74] as Code,
+  i32ShrS: [0x75] as Code,
   f64Add: [0xa0] as Code,
   f64Sub: [0xa1] as Code,
   f64Mul: [0xa2] as Code,

@@ -173,5 +173,8 @@ export const ELEMENTWISE_WASM_LOSSES = [mse, mae, huber, smoothL1].map((l) => l.
 
 /** The embedded module: one kernel per loss; 2 pages of memory (the staging blocks of wasmElementwise.ts fit). */
 export function elementwiseModule(): Uint8Array {
-  return assemble([mse, mae, huber, smoothL1].map(octetLoop), 2);
+  return assemble(
+    [mse, mae, huber, smoothL1].map((loss) => octetLoop(loss)),
+    2,
+  );
 }

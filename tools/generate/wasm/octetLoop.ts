@@ -6,6 +6,7 @@
  * loop follows sumLoop's eight lanes, so both give the same bits; the tests check that.
  */
 import { cat, F64, I32, Locals, op, simd, V128, type Code, type Func } from './assembler';
+import { planStages } from './pairStages';
 
 const get = op.localGet;
 const set = op.localSet;
@@ -42,9 +43,25 @@ export interface PairLoss<S = null> {
   /**
    * 'octet' (default): eight elements per iteration, the pair code written four times; 'pair': two
    * per iteration, the pair code once and the accumulators rotated (for long pair code, which
-   * would otherwise not fit a 4 KB module).
+   * would otherwise not fit a 4 KB module), cut into `stages` loops (pairStages.ts).
    */
   unroll?: 'octet' | 'pair';
+  /**
+   * With 'pair': how many loops the pair code is cut into (default 1), each run over a chunk of
+   * CHUNK pairs before the next, the locals they hand on kept in the scratch memory that the
+   * module gives octetLoop. The pair code carries nothing from one pair to the next but p.keep,
+   * which it only ANDs into.
+   */
+  stages?: number;
+}
+
+/** The pairs each stage of a 'pair' loop runs over before the next stage starts. */
+export const CHUNK = 32;
+
+/** Memory a 'pair' loop with stages may use for what they hand on: `bytes` from `at`. */
+export interface Scratch {
+  at: number;
+  bytes: number;
 }
 
 /** A splat of an f64 immediate. */
@@ -61,7 +78,7 @@ export const splat = (v: number): Code => cat(op.f64(v), simd.f64x2Splat);
  * loop's form took four per pair). A loss with `mayRefuse` also returns NaN when a pair cleared a
  * lane of p.keep (its caller then runs the block in TypeScript, which takes every case).
  */
-export function octetLoop<S>(loss: PairLoss<S>): Func {
+export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
   const [X, Y, OUT, OCTETS, C, A, B, CHECK] = [0, 1, 2, 3, 4, 5, 6, 7];
   const L = new Locals(8);
   const i = L.add(I32),
@@ -134,38 +151,90 @@ export function octetLoop<S>(loss: PairLoss<S>): Func {
       simd.store(offset),
       checkStored,
     );
-  // two elements at byte i, into accumulator 0, then the accumulators rotated (pair j is in A_(j mod 4) of the unrolled form)
-  const single = cat(
-    get(X),
-    get(i),
-    op.i32Add,
-    simd.load64Zero(),
-    set(x4),
-    get(Y),
-    get(i),
-    op.i32Add,
-    simd.load64Zero(),
-    set(y4),
-    pair(0),
-    get(acc[1]!),
-    get(acc[2]!),
-    get(acc[3]!),
-    get(acc[0]!),
-    set(acc[3]!),
-    set(acc[2]!),
-    set(acc[1]!),
-    set(acc[0]!),
-    get(OUT),
-    get(i),
-    op.i32Add,
-    get(w),
-    simd.store64Lane0(),
-    checkStored,
-    get(i),
-    op.i32(8),
-    op.i32Add,
-    set(i),
-  );
+  // 'pair': the chunk of n pairs from byte i, stage after stage (pairStages.ts); in the last, each
+  // pair into accumulator 0, then the accumulators rotated (pair j is in A_(j mod 4) of the unrolled form)
+  const staged = (): Code => {
+    const count = loss.stages ?? 1;
+    const plan = planStages(loss.pair(p, scratch), count, [p.x, p.y], [p.l, p.g], new Set([p.c, p.a, p.b, p.keep, ...p.k]));
+    const width = Math.max(0, ...plan.carries.map((c) => c.length));
+    const region = CHUNK * 16 * width;
+    if (width > 0 && !(memory && 2 * region <= memory.bytes)) {
+      throw new Error(`octetLoop: ${loss.name}'s ${count} stages hand on ${width} vectors a pair: ${2 * region} bytes of scratch memory, given ${memory?.bytes ?? 0}`);
+    }
+    const [j, n, slots] = [L.add(I32), L.add(I32), L.add(I32)];
+    // the byte of pair j in x, y and out; the first byte of its slots in region b % 2
+    const at = cat(get(i), get(j), op.i32(3), op.i32Shl, op.i32Add);
+    const slot = (b: number, q: number) => memory!.at + (b % 2) * region + 16 * q;
+    const load = (base: number, into: number) => cat(get(base), at, op.i32Add, simd.load64Zero(), simd.f64x2PromoteLow, set(into));
+    const stage = (g: number) =>
+      cat(
+        op.i32(0),
+        set(j),
+        op.block,
+        op.loop,
+        get(j),
+        get(n),
+        op.i32GeS,
+        op.brIf(1),
+        width > 0 ? cat(get(j), op.i32(16 * width), op.i32Mul, set(slots)) : [],
+        g === 0 ? cat(load(X, p.x), load(Y, p.y)) : plan.carries[g - 1]!.flatMap((l, q) => cat(get(slots), simd.load(slot(g, q)), set(l))),
+        plan.stages[g]!,
+        g < count - 1
+          ? plan.carries[g]!.flatMap((l, q) => cat(get(slots), get(l), simd.store(slot(g + 1, q))))
+          : cat(
+              get(p.g),
+              simd.f32x4DemoteZero,
+              set(w),
+              get(acc[0]!),
+              get(p.l),
+              simd.f64x2Add,
+              set(acc[0]!),
+              get(acc[1]!),
+              get(acc[2]!),
+              get(acc[3]!),
+              get(acc[0]!),
+              set(acc[3]!),
+              set(acc[2]!),
+              set(acc[1]!),
+              set(acc[0]!),
+              get(OUT),
+              at,
+              op.i32Add,
+              get(w),
+              simd.store64Lane0(),
+              checkStored,
+            ),
+        get(j),
+        op.i32(1),
+        op.i32Add,
+        set(j),
+        op.br(0),
+        op.end,
+        op.end,
+      );
+    return cat(
+      // n = min(CHUNK, (end - i) / 8)
+      op.i32(CHUNK),
+      get(end),
+      get(i),
+      op.i32Sub,
+      op.i32(3),
+      op.i32ShrS,
+      op.localTee(n),
+      get(n),
+      op.i32(CHUNK),
+      op.i32GeS,
+      op.select,
+      set(n),
+      ...Array.from({ length: count }, (_, g) => stage(g)),
+      get(i),
+      get(n),
+      op.i32(3),
+      op.i32Shl,
+      op.i32Add,
+      set(i),
+    );
+  };
   const body = cat(
     get(C),
     simd.f64x2Splat,
@@ -193,7 +262,7 @@ export function octetLoop<S>(loss: PairLoss<S>): Func {
     get(end),
     op.i32GeS,
     op.brIf(1),
-    loss.unroll === 'pair' ? single : cat(half(0, 0), half(2, 16), get(i), op.i32(32), op.i32Add, set(i)),
+    loss.unroll === 'pair' ? staged() : cat(half(0, 0), half(2, 16), get(i), op.i32(32), op.i32Add, set(i)),
     op.br(0),
     op.end,
     op.end,

@@ -2,15 +2,17 @@
  * The source of the WebAssembly SIMD (f64x2) kernels of the elementwise losses built on
  * log1p(e^-a) (softplus), which src/core/math/wasmSoftplus.ts loads: binaryCrossEntropyWithLogits
  * (bceLogitsBlock in src/core/losses/bceLogitsBlock.ts) and logCosh (logCoshParts
- * in src/core/losses/logCosh.ts), in the loop of octetLoop.ts. Each follows its TypeScript
+ * in src/core/losses/logCosh.ts), and binaryCrossEntropy on hard targets, in the loop of
+ * octetLoop.ts, each pair code cut into stages (pairStages.ts: 5, 4 and 3, the most that
+ * measured faster and kept each module under 4 KB). Each follows its TypeScript
  * operation for operation, with vexp, vexpm1 and vlog (vectorMath.ts) for expUnchecked,
  * expm1Unchecked and fastLogNormal, so both give the same bits; the tests check that. The
  * modules import their memory: they run on the memory of the elementwise kernels
  * (wasmElementwise.ts), so the arrays of kernelArrays are read in place. `npm run generate`
- * embeds them in src/core/math/wasmSoftplusBinary.ts and wasmLogCoshBinary.ts.
+ * embeds them in src/core/math/wasmSoftplusBinary.ts, wasmBceBinary.ts and wasmLogCoshBinary.ts.
  */
 import { assemble, cat, op, simd, type Code } from './assembler';
-import { octetLoop, type PairLoss } from './octetLoop';
+import { octetLoop, type PairLoss, type Scratch } from './octetLoop';
 import { LOG_COSH } from '../../../src/core/losses/logCosh';
 import { expm1Scratch, expScratch, logScratch, memoryConstants, vexp, vexpm1, vlog, type Constants, type ExpScratch, type Expm1Scratch, type LogScratch } from './vectorMath';
 
@@ -20,6 +22,9 @@ export const SOFTPLUS_LOG_TABLE_AT = 100352;
 /** The constant vectors of each module (written by its `init`). */
 export const SOFTPLUS_CONST_AT = 102400;
 export const LOG_COSH_CONST_AT = 104448;
+export const BCE_CONST_AT = 106496;
+/** What the kernels' stages hand on (octetLoop.ts), shared by the modules (a kernel runs to its end before another starts): to the end of the 2 pages. */
+export const STAGE_SCRATCH: Scratch = { at: 108544, bytes: 131072 - 108544 };
 /** The memory's least size in pages (the staging area: 2 pages). */
 const PAGES = 2;
 /** bceFromLogits' CANCELLED: below this fraction of its terms, the gradient is redone in double-double (by TypeScript). */
@@ -60,6 +65,7 @@ const bceLogits: PairLoss<BceLogitsScratch> = {
   constants: 0,
   mayRefuse: true,
   unroll: 'pair',
+  stages: 5,
   scratch: (L) => {
     const v = () => L.add(0x7b);
     return { ex: expScratch(L), lg: logScratch(L), z: v(), u: v(), t: v(), lp: v(), big: v(), small: v(), ge: v(), pa: v(), pb: v() };
@@ -124,6 +130,7 @@ const bce: PairLoss<BceScratch> = {
   constants: 0,
   mayRefuse: true,
   unroll: 'pair',
+  stages: 4,
   scratch: (L) => {
     const v = () => L.add(0x7b);
     return { lg: logScratch(L), q: v(), t: v(), a: v() };
@@ -179,6 +186,7 @@ const logCosh: PairLoss<LogCoshScratch> = {
   name: 'logCoshF32',
   constants: 0,
   unroll: 'pair',
+  stages: 3,
   scratch: (L) => {
     const v = () => L.add(0x7b);
     return { em: expm1Scratch(L), lg: logScratch(L), dd: v(), small: v(), u: v(), v: v(), z: v(), w: v(), t: v(), h: v(), n: v(), q: v() };
@@ -235,14 +243,12 @@ export const SOFTPLUS_WASM_LOSSES = [bceLogits.name, bce.name, logCosh.name];
  * The embedded modules, one kernel each (two would pass the 4 KB that browsers compile
  * synchronously), on an imported memory of at least 2 pages, each with its `init`.
  */
-export function softplusModule(): Uint8Array {
-  constants = memoryConstants(SOFTPLUS_CONST_AT);
-  const kernels = [octetLoop(bceLogits), octetLoop(bce)];
-  return assemble([...kernels, constants.init()], PAGES, { importMemory: true });
+function moduleOf<S>(loss: PairLoss<S>, constAt: number): Uint8Array {
+  constants = memoryConstants(constAt);
+  const kernel = octetLoop(loss, STAGE_SCRATCH);
+  return assemble([kernel, constants.init()], PAGES, { importMemory: true });
 }
 
-export function logCoshModule(): Uint8Array {
-  constants = memoryConstants(LOG_COSH_CONST_AT);
-  const kernels = [octetLoop(logCosh)];
-  return assemble([...kernels, constants.init()], PAGES, { importMemory: true });
-}
+export const softplusModule = (): Uint8Array => moduleOf(bceLogits, SOFTPLUS_CONST_AT);
+export const bceModule = (): Uint8Array => moduleOf(bce, BCE_CONST_AT);
+export const logCoshModule = (): Uint8Array => moduleOf(logCosh, LOG_COSH_CONST_AT);

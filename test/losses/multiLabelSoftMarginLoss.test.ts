@@ -106,6 +106,19 @@ describe("multiLabelSoftMarginLoss's blocks (binaryCrossEntropyWithLogits's, at 
         }
       });
 
+  it("give the loop's value and gradient bits on float64 logits and labels too (compensated lanes)", () => {
+    const { x: x32, y: y32 } = data(false);
+    const x = Float64Array.from(x32, (v, i) => (i & 1 ? v * (1 + 2 ** -40) : v));
+    const y = Float64Array.from(y32);
+    const e = elements(x, y, null, 1 / C, null, 1, 0, 'sum', N);
+    const want = new Float64Array(n);
+    const sum = sumElements(bceLogits, e, want, null, 1);
+    const out = new Float64Array(n);
+    const value = multiLabelSoftMarginLoss.valueAndGrad({ data: x, shape: [N, C] }, { data: y, shape: [N, C] }, { reduction: 'sum', out }).value;
+    expect(Object.is(value, sum)).toBe(true);
+    expect(Buffer.from(out.buffer).equals(Buffer.from(want.buffer))).toBe(true);
+  });
+
   it('take every block but the one with a logit beyond ±709, on both paths', () => {
     const { x, y } = data(true);
     const e = elements(x, y, null, 1 / C, null, 1, 0, 'mean', N);

@@ -11,14 +11,19 @@ const expUnchecked = expModule.expUnchecked;
 const fastLogNormal = logModule.fastLogNormal;
 const CANCELLED = bceModule.CANCELLED;
 
-/** The eight float64 lanes of a block, as sumLoop's (elementwise.ts). */
+/** The eight float64 lanes of a float32 block, as sumLoop's (elementwise.ts). */
 const LANES = new Float64Array(8);
+/** A compensated block's error, as sumLoop's `partErr` (the FastBlock's `error`, which the loop adds to its running error). */
+const PART_ERROR = new Float64Array(1);
 
 /**
- * The blocks of binaryCrossEntropyWithLogits on float32 logits and targets without per-element
- * weights or posWeight and without label smoothing (a scalar weight and posWeight are taken): the
- * loop of elementwise.ts, with bceFromLogits and its slope written out in it, operation for
- * operation, so each block's sum and gradient have the loop's bits (the tests compare both).
+ * The blocks of binaryCrossEntropyWithLogits without per-element weights or posWeight and without
+ * label smoothing (a scalar weight and posWeight are taken), on float32 or float64 logits and
+ * targets: the loop of elementwise.ts, with bceFromLogits and its slope written out in it,
+ * operation for operation, so each block's sum and gradient have the loop's bits (the tests
+ * compare both), summed as sumLoop sums that kind: eight plain lanes on float32 input and target,
+ * otherwise (float64 or mixed; number[] is read as Float64Array) two compensated lanes, the
+ * block's error handed to the loop in the FastBlock's `error`.
  *
  * Why: the loop reaches the kernel through k.term and k.slope, and V8 inlines a call only while
  * the inlined bytecode stays under 920 bytes, a candidate counted with what its own optimized code
@@ -28,32 +33,42 @@ const LANES = new Float64Array(8);
  * and fastLogNormal are left to inline (~470 bytes). A block with a logit beyond ±709 (where
  * expUnchecked is not fastExp) or a gradient that cancels (redone in double-double by the slope)
  * returns undefined and the loop takes it. Where WebAssembly SIMD is on, its kernel
- * (math/wasmSoftplus.ts) takes each block first, with the same bits; where it refuses one (NaN), this block runs.
+ * (math/wasmSoftplus.ts, float32 arguments only) takes each block first, with the same bits; where it refuses one (NaN), this block runs.
  */
 export function bceLogitsBlocks(e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = e;
-  if (!(x instanceof Float32Array && y instanceof Float32Array) || e.w !== null || e.q !== null || e.b !== 0 || items !== null) return null;
-  // narrowed by a conditional, not by `out !== null && ...`, which needs strictNullChecks (tslab compiles without)
-  const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
-  if (out32 === undefined) return null;
+  if (e.w !== null || e.q !== null || e.b !== 0 || items !== null) return null;
   const ws = e.ws;
   const q = e.a;
-  const k = e.size >= 64 ? softplusKernelsFor(x.buffer) : null;
-  const wasm = k ? stagedBlocks(k.memory, k.bceLogitsF32, x, y, out32, s * ws, q, ws) : null;
-  return (from, to) => {
-    // the WebAssembly block (softplusKernelsSource.ts: this block's steps in f64x2, the same bits), NaN where it refuses
-    const part = wasm === null ? undefined : wasm(from, to);
-    return part !== undefined && part === part ? part : bceLogitsBlock(x, y, out32, from, to, ws, q, s * ws);
-  };
+  const c = s * ws;
+  if (x instanceof Float32Array && y instanceof Float32Array) {
+    // narrowed by a conditional, not by `out !== null && ...`, which needs strictNullChecks (tslab compiles without)
+    const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
+    const k = out32 !== undefined && e.size >= 64 ? softplusKernelsFor(x.buffer) : null;
+    const wasm = k ? stagedBlocks(k.memory, k.bceLogitsF32, x, y, out32 ?? null, c, q, ws) : null;
+    return (from, to) => {
+      // the WebAssembly block (softplusKernelsSource.ts: this block's steps in f64x2, the same bits), NaN where it refuses
+      const part = wasm === null ? undefined : wasm(from, to);
+      return part !== undefined && part === part ? part : bceLogitsBlock(x, y, out, from, to, ws, q, c, false);
+    };
+  }
+  return Object.assign((from: number, to: number) => bceLogitsBlock(x, y, out, from, to, ws, q, c, true), { error: PART_ERROR });
 }
 
 /**
- * Σ ws ℓ_i over [from, to) in sumLoop's eight lanes, writing out[i] = fround(c ∂ℓ/∂x_i) (and adding
- * v - v to the term, as sumLoop does); undefined where the loop must take the block (see above).
+ * Σ ws ℓ_i over [from, to) in sumLoop's eight plain lanes or (`compensate`) its two compensated
+ * lanes (the error then into PART_ERROR), writing out[i] = c ∂ℓ/∂x_i as stored (rounded to
+ * float32 for a Float32Array) and adding v - v to the term, as sumLoop does; undefined where the
+ * loop must take the block (see above).
  */
-function bceLogitsBlock(x: Float32Array, y: Float32Array, out: Float32Array | null, from: number, to: number, ws: number, q: number, c: number): number | undefined {
+function bceLogitsBlock(x: FloatArray, y: FloatArray, out: FloatArray | null, from: number, to: number, ws: number, q: number, c: number, compensate: boolean): number | undefined {
   const lanes = LANES;
   lanes.fill(0);
+  const f32Out = out instanceof Float32Array;
+  let lane = 0;
+  let other = 0;
+  let laneErr = 0;
+  let otherErr = 0;
   for (let i = from; i < to; i++) {
     const xi = x[i]!;
     const yi = y[i]!;
@@ -78,12 +93,27 @@ function bceLogitsBlock(x: Float32Array, y: Float32Array, out: Float32Array | nu
       const b = q * yi * n;
       const g = a - b;
       if (Math.abs(g) < CANCELLED * (a + b)) return undefined;
-      const v = Math.fround(c * g);
+      const v = f32Out ? Math.fround(c * g) : c * g;
       out[i] = v;
       l += v - v;
     }
-    const j = (i - from) & 7;
-    lanes[j] = lanes[j]! + l;
+    if (compensate) {
+      // sumLoop's compensated lanes
+      const t = lane + l;
+      const bb = t - lane;
+      const next = otherErr;
+      otherErr = laneErr + (lane - (t - bb) + (l - bb));
+      laneErr = next;
+      lane = other;
+      other = t;
+    } else {
+      const j = (i - from) & 7;
+      lanes[j] = lanes[j]! + l;
+    }
   }
-  return lanes[0]! + lanes[2]! + (lanes[4]! + lanes[6]!) + (lanes[1]! + lanes[3]! + (lanes[5]! + lanes[7]!));
+  if (!compensate) return lanes[0]! + lanes[2]! + (lanes[4]! + lanes[6]!) + (lanes[1]! + lanes[3]! + (lanes[5]! + lanes[7]!));
+  const part = lane + other;
+  const bb = part - lane;
+  PART_ERROR[0] = lane - (part - bb) + (other - bb) + laneErr + otherErr;
+  return part;
 }

@@ -23,7 +23,7 @@ function fill(x: Float32Array, y: Float32Array, seed: number): void {
 }
 
 /** The loop with and without the blocks over the same call: totals and gradients, and how many blocks the blocks took. */
-function both(x: Float32Array, y: Float32Array, out: () => FloatArray | null, reduction: Reduction) {
+function both(x: FloatArray, y: FloatArray, out: () => FloatArray | null, reduction: Reduction) {
   const e = readElements('softMarginLoss', x, y, reduction);
   const [outLoop, outFast] = [out(), out()];
   const s = outLoop ? gradScale('softMarginLoss', reduction, x.length) : 0;
@@ -38,7 +38,7 @@ function both(x: Float32Array, y: Float32Array, out: () => FloatArray | null, re
           if (part !== undefined) taken++;
           return part;
         };
-  const sum = sumElements(softMarginKernel, e, outFast, null, s, counting);
+  const sum = sumElements(softMarginKernel, e, outFast, null, s, counting && fast?.error ? Object.assign(counting, { error: fast.error }) : counting);
   return { loop, sum, outLoop, outFast, taken, fast };
 }
 
@@ -87,13 +87,49 @@ describe("softMarginLoss's blocks (binaryCrossEntropyWithLogits's, on labels as 
     }
   });
 
-  it('are not used for float64 arrays, a float64 gradient or per-item values', () => {
+  for (const [xKind, yKind, outKind] of [
+    ['float64', 'float64', 'float64'],
+    ['float64', 'float64', 'none'],
+    ['float32', 'float64', 'float32'],
+    ['float64', 'float32', 'float64'],
+    ['float32', 'float32', 'float64'],
+  ] as const)
+    it(`give the loop's bits on ${xKind} scores, ${yKind} labels and a ${outKind} gradient (compensated lanes but for float32 scores and labels)`, () => {
+      const [x32, y32] = [new Float32Array(N), new Float32Array(N)];
+      fill(x32, y32, 6);
+      const x = xKind === 'float32' ? x32 : Float64Array.from(x32, (v, i) => (i & 1 ? v * (1 + 2 ** -40) : v));
+      const y = yKind === 'float32' ? y32 : Float64Array.from(y32);
+      const p = both(x, y, () => (outKind === 'none' ? null : outKind === 'float32' ? new Float32Array(N) : new Float64Array(N)), 'sum');
+      expect(Number.isFinite(p.loop)).toBe(true);
+      expect(Object.is(p.sum, p.loop), `${p.sum} vs ${p.loop}`).toBe(true);
+      expect(sameBits(p.outFast, p.outLoop)).toBe(true);
+      expect(p.taken).toBe(2);
+      expect(p.fast?.error !== undefined).toBe(xKind === 'float64' || yKind === 'float64');
+    });
+
+  it("hand the loop each float64 block's compensation: without it the total differs", () => {
+    const r = uniform(8);
+    const n = 4 * 8192;
+    const x = Float64Array.from({ length: n }, () => 1400 * (r() - 0.5));
+    const y = Float64Array.from({ length: n }, () => (r() < 0.5 ? 1 : -1));
+    const e = readElements('softMarginLoss', x, y, 'sum');
+    const fast = softMarginBlocks(e, null, null, 0)!;
+    const loop = sumElements(softMarginKernel, e, null, null, 0);
+    const errors: number[] = [];
+    const dropped = sumElements(softMarginKernel, e, null, null, 0, (from, to) => {
+      const part = fast(from, to);
+      errors.push(fast.error![0]!);
+      return part;
+    });
+    expect(Object.is(sumElements(softMarginKernel, e, null, null, 0, fast), loop)).toBe(true);
+    expect(errors.filter((v) => v !== 0)).toHaveLength(4);
+    expect(dropped).not.toBe(loop);
+  });
+
+  it('are not used for per-item values', () => {
     const x32 = new Float32Array(100);
     const x64 = new Float64Array(100);
-    expect(softMarginBlocks(readElements('softMarginLoss', x64, x64, 'mean'), null, null, 0)).toBeNull();
-    expect(softMarginBlocks(readElements('softMarginLoss', x32, x64, 'mean'), null, null, 0)).toBeNull();
-    expect(softMarginBlocks(readElements('softMarginLoss', x32, x32, 'mean'), new Float64Array(100), null, 1)).toBeNull();
     expect(softMarginBlocks(readElements('softMarginLoss', x32, x32, 'none'), null, new Float64Array(100), 0)).toBeNull();
-    expect(softMarginBlocks(readElements('softMarginLoss', x32, x32, 'mean'), new Float32Array(100), null, 1)).not.toBeNull();
+    expect(softMarginBlocks(readElements('softMarginLoss', x64, x64, 'mean'), new Float64Array(100), null, 1)).not.toBeNull();
   });
 });

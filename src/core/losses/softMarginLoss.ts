@@ -28,34 +28,40 @@ export const softMarginKernel = kernel({
   slope: (x, y, _a, _b, c) => c * bceFromLogitsSlope(x, 0.5 + 0.5 * y, 1, 0),
 });
 
-/** One block's labels as targets (softMarginBlocks). */
+/** One block's labels as targets (softMarginBlocks): float32 for float32 scores and labels, else float64 (so the blocks sum as the loop does). */
 const TARGETS = new Float32Array(BLOCK);
+const TARGETS64 = new Float64Array(BLOCK);
+/** A compensated block's error, handed on from binaryCrossEntropyWithLogits's block to the loop. */
+const PART_ERROR = new Float64Array(1);
 
 /**
- * The blocks of softMarginLoss on float32 scores and labels (a float32 gradient or none, no
- * per-item values): each block's labels become targets t = (1 + y)/2 (1 and 0; NaN for any
- * other label, which the blocks refuse), and binaryCrossEntropyWithLogits's blocks
- * (bceLogitsBlocks: its WebAssembly kernel, then its TypeScript block) take the block, with the
- * kernel's bits: at q = 1 and t in {0, 1} they compute what its term and slope do. A block they
- * refuse (a bad label, a NaN, a logit beyond ±709) returns undefined: the loop runs it.
- * null otherwise. 1e6 float32 elements, value and gradient: 40 ms in the loop, 14 ms here.
+ * The blocks of softMarginLoss (no per-item values): each block's labels become targets
+ * t = (1 + y)/2 (1 and 0; NaN for any other label, which the blocks refuse), and
+ * binaryCrossEntropyWithLogits's blocks (bceLogitsBlocks: its WebAssembly kernel on float32, then
+ * its TypeScript block) take the block, with the kernel's bits: at q = 1 and t in {0, 1} they
+ * compute what its term and slope do. The targets are float32 where scores and labels are (eight
+ * plain lanes, as the loop's), float64 otherwise (two compensated lanes, the block's error handed
+ * on). A block they refuse (a bad label, a NaN, a logit beyond ±709) returns undefined: the loop
+ * runs it. null otherwise. 1e6 float32 elements, value and gradient: 40 ms in the loop, 14 ms here.
  */
 export function softMarginBlocks(c: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = c;
-  if (!(x instanceof Float32Array && y instanceof Float32Array) || items !== null) return null;
-  const out32 = out === null ? null : out instanceof Float32Array ? out : undefined;
-  if (out32 === undefined) return null;
-  return (from, to) => {
+  if (items !== null) return null;
+  const targets = x instanceof Float32Array && y instanceof Float32Array ? TARGETS : TARGETS64;
+  const block = (from: number, to: number) => {
     const m = to - from;
-    const t = TARGETS.subarray(0, m);
+    const t = targets.subarray(0, m);
     for (let i = 0; i < m; i++) {
       const v = y[from + i]!;
       t[i] = v === 1 ? 1 : v === -1 ? 0 : NaN;
     }
     const e = elements(x.subarray(from, to), t, null, 1, null, 1, 0, c.reduction, c.count);
-    const blocks = bceLogitsBlocks(e, out32 === null ? null : out32.subarray(from, to), null, s);
-    return blocks === null ? undefined : blocks(0, m);
+    const blocks = bceLogitsBlocks(e, out === null ? null : out.subarray(from, to), null, s);
+    const part = blocks === null ? undefined : blocks(0, m);
+    if (blocks?.error) PART_ERROR[0] = blocks.error[0]!;
+    return part;
   };
+  return targets === TARGETS ? block : Object.assign(block, { error: PART_ERROR });
 }
 
 /**

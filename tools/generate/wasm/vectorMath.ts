@@ -181,6 +181,44 @@ export function vlog(a: number, t: number, l: LogScratch, k: Constants, tableAt:
   );
 }
 
+/**
+ * vlog for a in [√2/2, √2) (e = 0: logCosh's 1 + z, z in [0, 0.34]), left on the stack: the same
+ * steps without the exponent's, which give sc = 1 and e ln2 = 0 there, so the same bits
+ * (f = a sc - 1 = a - 1, t sc = t, w = 0 + logc_hi = logc_hi and 0 + logc_lo = logc_lo, no table
+ * entry being -0).
+ */
+export function vlogNearOne(a: number, t: number, l: LogScratch, k: Constants, tableAt: number): Code {
+  const lane = (p: number, i: number) =>
+    cat(get(l.ii), simd.i32x4ExtractLane(i), op.i32(64), op.i32Add, op.i32(127), op.i32And, op.i32(4), op.i32Shl, simd.load(tableAt), set(p));
+  return cat(
+    get(a), k(1), simd.f64x2Sub, set(l.f),
+    get(l.f), k(128), simd.f64x2Mul, k(SHIFT), simd.f64x2Add, set(l.ii), get(l.ii), k(SHIFT), simd.f64x2Sub, set(l.id),
+    lane(l.p0, 0),
+    lane(l.p1, 2),
+    // r = ((f - id step) + t) / (1 + id step)
+    get(l.f), get(l.id), k(0.0078125), simd.f64x2Mul, simd.f64x2Sub, get(t), simd.f64x2Add,
+    k(1), get(l.id), k(0.0078125), simd.f64x2Mul, simd.f64x2Add,
+    simd.f64x2Div, set(l.r),
+    get(l.p0), get(l.p1), simd.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), set(l.w),
+    get(l.w), get(l.r), simd.f64x2Add, set(l.hi),
+    get(l.r), get(l.r), simd.f64x2Mul, set(l.r2),
+    get(l.hi),
+    // lo = (w - hi) + r, then + logc_lo
+    get(l.w), get(l.hi), simd.f64x2Sub, get(l.r), simd.f64x2Add,
+    get(l.p0), get(l.p1), simd.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]),
+    simd.f64x2Add,
+    // p = r2 ((c2 + r c3) + r2 ((c4 + r c5) + r2 (c6 + r c7)))
+    get(l.r2),
+    k(-0.5), get(l.r), k(1 / 3), simd.f64x2Mul, simd.f64x2Add,
+    get(l.r2),
+    k(-0.25), get(l.r), k(0.2), simd.f64x2Mul, simd.f64x2Add,
+    get(l.r2), k(-1 / 6), get(l.r), k(1 / 7), simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul,
+    simd.f64x2Add, simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul,
+    simd.f64x2Add,
+    simd.f64x2Add,
+  );
+}
+
 /** The v128 locals vexpm1 works in, besides vexp's. */
 export interface Expm1Scratch extends ExpScratch {
   rh: number;

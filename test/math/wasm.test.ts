@@ -14,6 +14,7 @@ interface TestKernels {
   init(): void;
   expPairs(inPtr: number, outPtr: number, n: number): void;
   logPairs(aPtr: number, tPtr: number, outPtr: number, n: number): void;
+  logNearOnePairs(aPtr: number, tPtr: number, outPtr: number, n: number): void;
 }
 
 afterEach(() => useWasmKernels(true));
@@ -66,6 +67,30 @@ describe('the WebAssembly SIMD kernels', () => {
     a.set([2.2250738585072014e-308, 1, 0.5, 0.7071067811865476, 2, 1.4142135623730951, 2 ** 1022 * 1.4142, 2 ** -1022 * 1.5]);
     t.set([0, 0, 0, 0, 0, 0, 0, 0]);
     k.logPairs(WASM_WORK_AT, WASM_WORK_AT + 8 * n, WASM_WORK_AT + 16 * n, n);
+    const out = new Float64Array(k.memory.buffer, WASM_WORK_AT + 16 * n, n);
+    for (let i = 0; i < n; i++) {
+      if (!Object.is(out[i], fastLogNormal(a[i]!, t[i]!))) expect.fail(`log(${a[i]} + ${t[i]}): wasm ${out[i]}, ts ${fastLogNormal(a[i]!, t[i]!)}`);
+    }
+  });
+
+  it('vlogNearOne gives fastLogNormal bits for a in [√2/2, √2), with and without a low part', () => {
+    const k = instantiateKernels<TestKernels>(testModule())!;
+    const n = 200000;
+    reserveWasmMemory(k, WASM_WORK_AT + 24 * n);
+    const a = new Float64Array(k.memory.buffer, WASM_WORK_AT, n);
+    const t = new Float64Array(k.memory.buffer, WASM_WORK_AT + 8 * n, n);
+    const u = uniform(29);
+    for (let i = 0; i < n; i++) {
+      // logCosh's 1 + z with its exact rest, z in [0, 0.34] (many tiny), and plain a across the range
+      const z = i % 3 === 0 ? 0.34 * u() : 0.34 * u() ** 25;
+      const w = 1 + z;
+      const wb = w - 1;
+      a[i] = i % 4 === 3 ? Math.SQRT1_2 + (Math.SQRT2 - Math.SQRT1_2) * u() : w;
+      t[i] = i % 4 === 3 ? 0 : 1 - (w - wb) + (z - wb);
+    }
+    a.set([1, 0.7071067811865476, 1.414213562373095, 1.3374, 1 + 2 ** -52, 1 - 2 ** -53]);
+    t.set([0, 0, 0, 0, 2 ** -106, 0]);
+    k.logNearOnePairs(WASM_WORK_AT, WASM_WORK_AT + 8 * n, WASM_WORK_AT + 16 * n, n);
     const out = new Float64Array(k.memory.buffer, WASM_WORK_AT + 16 * n, n);
     for (let i = 0; i < n; i++) {
       if (!Object.is(out[i], fastLogNormal(a[i]!, t[i]!))) expect.fail(`log(${a[i]} + ${t[i]}): wasm ${out[i]}, ts ${fastLogNormal(a[i]!, t[i]!)}`);

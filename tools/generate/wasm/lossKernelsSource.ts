@@ -5,7 +5,7 @@
  * bits; the tests check that. `npm run generate` embeds the module in src/core/math/wasmBinary.ts.
  */
 import { assemble, cat, F64, I32, Locals, op, simd, V128, type Code, type Func } from './assembler';
-import { EXP_CONSTANTS, expScratch, localConstants, LOG_CONSTANTS, logScratch, memoryConstants, vexp, vlog, type Constants } from './vectorMath';
+import { EXP_CONSTANTS, expScratch, localConstants, LOG_CONSTANTS, logScratch, memoryConstants, vexp, vlog, vlogNearOne, type Constants } from './vectorMath';
 
 /**
  * Memory layout (bytes): the exp table, 128 pairs (2^(j/128) hi, tail); the log table, 128 pairs
@@ -187,8 +187,8 @@ function ceRowsF32(): Func {
   return { name: 'ceRowsF32', params: [I32, I32, I32, I32, I32, I32, I32, F64, I32], results: [], locals: L.types, body };
 }
 
-/** logPairs(aPtr, tPtr, outPtr, n): out[i] = log(a[i] + t[i]) (vlog) for f64 arrays of even length n, a in [2^-1022, 1]. */
-function logPairs(): Func {
+/** logPairs(aPtr, tPtr, outPtr, n): out[i] = log(a[i] + t[i]) (vlog, or `log`) for f64 arrays of even length n, a in [2^-1022, 1]. */
+function logPairs(name = 'logPairs', log = vlog): Func {
   const [A, T, OUT, N] = [0, 1, 2, 3];
   const L = new Locals(4);
   const i = L.add(I32);
@@ -203,12 +203,12 @@ function logPairs(): Func {
     get(i), get(N), op.i32GeS, op.brIf(1),
     at(A), simd.load(), set(a),
     at(T), simd.load(), set(t),
-    at(OUT), vlog(a, t, g, gk.read, LOG_TABLE_AT), simd.store(),
+    at(OUT), log(a, t, g, gk.read, LOG_TABLE_AT), simd.store(),
     get(i), op.i32(2), op.i32Add, set(i),
     op.br(0),
     op.end, op.end,
   );
-  return { name: 'logPairs', params: [I32, I32, I32, I32], results: [], locals: L.types, body };
+  return { name, params: [I32, I32, I32, I32], results: [], locals: L.types, body };
 }
 
 /** The embedded module: ceRowsF32 and init; 1 page of memory to start (the caller grows it and fills the tables). */
@@ -218,9 +218,9 @@ export function kernelsModule(): Uint8Array {
   return assemble([...kernels, memory.init()], 1);
 }
 
-/** A test-only module with the same layout: expPairs and logPairs (vexp and vlog alone) and init. */
+/** A test-only module with the same layout: expPairs, logPairs and logNearOnePairs (vexp, vlog and vlogNearOne alone) and init. */
 export function testModule(): Uint8Array {
   memory = memoryConstants(CONST_AT);
-  const kernels = [expPairs(), logPairs()];
+  const kernels = [expPairs(), logPairs(), logPairs('logNearOnePairs', vlogNearOne)];
   return assemble([...kernels, memory.init()], 1);
 }

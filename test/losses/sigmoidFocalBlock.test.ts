@@ -5,6 +5,10 @@ import { sigmoidFocalKernel, sigmoidFocalLoss } from '../../src/core/losses/sigm
 import { gradScale } from '../../src/core/reduce';
 import type { FloatArray, Reduction } from '../../src/core/tensor/types';
 import { uniform } from '../math/ulp';
+import { kernelArrays } from '../../src/core/math/kernelArrays';
+import { useWasmElementwise } from '../../src/core/math/wasmElementwise';
+import { softplusKernelsFor } from '../../src/core/math/wasmSoftplus';
+import { bothPaths } from '../helpers/paths';
 
 const N = 3 * 8192 + 13;
 const sigmoid = (v: number) => 1 / (1 + Math.exp(-v));
@@ -101,6 +105,66 @@ describe('sigmoidFocalLoss blocks (sigmoidFocalBlock.ts)', () => {
       expect(Object.is(r.sum, r.loop)).toBe(true);
       expect(r.taken).toBe(3);
       expect(() => sigmoidFocalLoss.valueAndGrad(x, y)).toThrow(message);
+    }
+  });
+
+  for (const [alpha, gamma] of [
+    [0.25, 2],
+    [-1, 0],
+    [0.5, 1],
+  ] as const)
+    it(`give the loop's bits on the WebAssembly kernel and without it, ordinary arrays and kernelArrays: alpha ${alpha}, gamma ${gamma}`, () => {
+      const { x: x0, y: y0 } = data(Math.round(10 * (alpha + gamma)) + 40, false);
+      const [xa, ya] = kernelArrays(N, 2) as [Float32Array, Float32Array];
+      xa.set(x0);
+      ya.set(y0);
+      for (const [x, y] of [
+        [x0, y0],
+        [xa, ya],
+      ] as const) {
+        const r = bothPaths(useWasmElementwise, () => both(x, y, alpha, gamma, 'float32', 'mean'));
+        for (const p of [r.wasm, r.ts]) {
+          expect(Number.isFinite(p.loop)).toBe(true);
+          expect(Object.is(p.sum, p.loop)).toBe(true);
+          expect(sameBits(p.outFast, p.outLoop)).toBe(true);
+          expect(p.taken).toBe(4);
+        }
+      }
+    });
+
+  it("have a WebAssembly kernel for γ in {0, 1, 2} that takes every block with the TypeScript block's bits, and refuses (NaN) what that block leaves to the loop", () => {
+    const n = 8192;
+    const [x, y, out] = kernelArrays(n, 3) as [Float32Array, Float32Array, Float32Array];
+    const k = softplusKernelsFor(x.buffer)!;
+    const { x: x0, y: y0 } = data(12, false);
+    for (const [alpha, gamma] of [
+      [0.25, 2],
+      [-1, 0],
+      [0.75, 1],
+      [0, 2],
+    ] as const) {
+      x.set(x0.subarray(0, n));
+      y.set(y0.subarray(0, n));
+      const c = 1 / n;
+      const wasm = k.sigmoidFocalF32(x.byteOffset, y.byteOffset, out.byteOffset, n / 8, c, alpha, gamma, 1);
+      const e = elements(Float32Array.from(x), Float32Array.from(y), null, 1, null, alpha, gamma, 'mean', n);
+      const tsOut = new Float32Array(n);
+      useWasmElementwise(false);
+      const ts = sigmoidFocalBlocks(e, tsOut, null, c)!(0, n);
+      useWasmElementwise(true);
+      expect(Object.is(wasm, ts), `alpha ${alpha}, gamma ${gamma}: ${wasm} vs ${String(ts)}`).toBe(true);
+      expect(sameBits(out, tsOut)).toBe(true);
+      for (const [i, logit, target] of [
+        [17, 750, 1],
+        [18, NaN, 0],
+        [19, 0.5, 1.5],
+        [20, 1.5, Math.fround(sigmoid(1.5))],
+      ] as const) {
+        const [xi, yi] = [x[i]!, y[i]!];
+        [x[i], y[i]] = [logit, target];
+        expect(k.sigmoidFocalF32(x.byteOffset, y.byteOffset, out.byteOffset, n / 8, c, alpha, gamma, 1), `${logit}, ${target}`).toBeNaN();
+        [x[i], y[i]] = [xi, yi];
+      }
     }
   });
 

@@ -7,6 +7,7 @@ import { useWasmElementwise } from '../../src/core/math/wasmElementwise';
 import {
   BCE_CONST_AT,
   LOG_COSH_CONST_AT,
+  SIGMOID_FOCAL_CONST_AT,
   SOFTPLUS_CONST_AT,
   SOFTPLUS_EXP_TABLE_AT,
   SOFTPLUS_LOG_TABLE_AT,
@@ -39,12 +40,14 @@ describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
     expect(source.softplusModule().length).toBeLessThan(4096);
     expect(source.bceModule().length).toBeLessThan(4096);
     expect(source.logCoshModule().length).toBeLessThan(4096);
-    expect([SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, SOFTPLUS_CONST_AT, LOG_COSH_CONST_AT, BCE_CONST_AT, STAGE_SCRATCH_AT]).toEqual([
+    expect(source.sigmoidFocalModule().length).toBeLessThan(4096);
+    expect([SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT, SOFTPLUS_CONST_AT, LOG_COSH_CONST_AT, BCE_CONST_AT, SIGMOID_FOCAL_CONST_AT, STAGE_SCRATCH_AT]).toEqual([
       source.SOFTPLUS_EXP_TABLE_AT,
       source.SOFTPLUS_LOG_TABLE_AT,
       source.SOFTPLUS_CONST_AT,
       source.LOG_COSH_CONST_AT,
       source.BCE_CONST_AT,
+      source.SIGMOID_FOCAL_CONST_AT,
       source.STAGE_SCRATCH.at,
     ]);
     // after the three staging blocks of wasmElementwise.ts, one after the other, inside its 2 pages
@@ -52,7 +55,8 @@ describe('the softplus WebAssembly SIMD kernels (BCE with logits)', () => {
     expect(SOFTPLUS_LOG_TABLE_AT + 2048).toBeLessThanOrEqual(SOFTPLUS_CONST_AT);
     expect(SOFTPLUS_CONST_AT + 2048).toBeLessThanOrEqual(LOG_COSH_CONST_AT);
     expect(LOG_COSH_CONST_AT + 2048).toBeLessThanOrEqual(BCE_CONST_AT);
-    expect(BCE_CONST_AT + 2048).toBeLessThanOrEqual(STAGE_SCRATCH_AT);
+    expect(BCE_CONST_AT + 2048).toBeLessThanOrEqual(SIGMOID_FOCAL_CONST_AT);
+    expect(SIGMOID_FOCAL_CONST_AT + 2048).toBeLessThanOrEqual(STAGE_SCRATCH_AT);
     expect(source.STAGE_SCRATCH.at + source.STAGE_SCRATCH.bytes).toBe(131072);
   });
 

@@ -8,7 +8,7 @@ import { elementwiseModule } from './wasm/elementwiseKernelsSource';
 import { embeddedModuleSource } from './wasm/embeddedModule';
 import { gemmModule } from './wasm/gemmKernelsSource';
 import { kernelsModule } from './wasm/lossKernelsSource';
-import { bceModule, logCoshModule, softplusModule } from './wasm/softplusKernelsSource';
+import { bceModule, logCoshModule, sigmoidFocalModule, softplusModule } from './wasm/softplusKernelsSource';
 import { tripletModule } from './wasm/tripletKernelsSource';
 import { ctcModule } from './wasm/ctcKernelsSource';
 
@@ -58,6 +58,16 @@ export const generatedFiles: readonly GeneratedFile[] = [
         bytes: bceModule(),
         constant: 'BCE_WASM_BASE64',
         what: 'The WebAssembly SIMD kernel of binaryCrossEntropy with hard targets',
+        source: 'tools/generate/wasm/softplusKernelsSource.ts',
+      }),
+  },
+  {
+    path: 'src/core/math/wasmSigmoidFocalBinary.ts',
+    text: () =>
+      embeddedModuleSource({
+        bytes: sigmoidFocalModule(),
+        constant: 'SIGMOID_FOCAL_WASM_BASE64',
+        what: 'The WebAssembly SIMD kernel of sigmoidFocalLoss (γ in {0, 1, 2})',
         source: 'tools/generate/wasm/softplusKernelsSource.ts',
       }),
   },

@@ -3,6 +3,8 @@ import * as expModule from '../math/fastExp';
 import * as logModule from '../math/fastLog';
 import * as bceModule from './bceFromLogits';
 import type { Elements, FastBlock } from './elementwise';
+import { wasmBlocks } from './elementwiseWasm';
+import { softplusKernelsFor } from '../math/wasmSoftplus';
 
 // module-local bindings (see bceFromLogits)
 const expUnchecked = expModule.expUnchecked;
@@ -21,14 +23,21 @@ const LANES = new Float64Array(8);
  * beyond ±709 (where expUnchecked is not fastExp), a target outside [0, 1] (a NaN term) or a
  * gradient that cancels (redone in double-double by the slope) returns undefined: the loop takes
  * it. null for float64 arguments: the loop runs. 1e6 float32 elements, value and gradient: 75 ms in
- * the loop (110 before its term and slope shared their exp), 26 here.
+ * the loop (110 before its term and slope shared their exp), 26 here. For γ in {0, 1, 2}
+ * without per-item values, its WebAssembly kernel (math/wasmSoftplus.ts) takes each block first,
+ * with the same bits; where it refuses one (NaN), this block runs.
  */
 export function sigmoidFocalBlocks(e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = e;
   if (!(x instanceof Float32Array && y instanceof Float32Array) || e.w !== null || e.q !== null) return null;
   const { a: alpha, b: gamma } = e;
   const c = s * e.ws;
-  return (from, to) => sigmoidFocalBlock(x, y, out, items, from, to, alpha, gamma, e.ws, c);
+  // the WebAssembly block (softplusKernelsSource.ts: this block's steps in f64x2, the same bits) for γ in {0, 1, 2}, NaN where it refuses
+  const wasm = gamma === 0 || gamma === 1 || gamma === 2 ? wasmBlocks(softplusKernelsFor, 'sigmoidFocalF32', e, out, items, s) : null;
+  return (from, to) => {
+    const part = wasm === null ? undefined : wasm(from, to);
+    return part !== undefined && part === part ? part : sigmoidFocalBlock(x, y, out, items, from, to, alpha, gamma, e.ws, c);
+  };
 }
 
 /** Σ ws ℓ_i over [from, to) in sumLoop's eight lanes, writing items and out as sumLoop does; undefined where the loop must take the block (see above). */

@@ -2,12 +2,13 @@ import { onElementwiseMemory, type ElementwiseBlock } from './wasmElementwise';
 import { BCE_WASM_BASE64 } from './wasmBceBinary';
 import { decodeBase64, instantiateWasm } from './wasmModule';
 import { LOG_COSH_WASM_BASE64 } from './wasmLogCoshBinary';
+import { SIGMOID_FOCAL_WASM_BASE64 } from './wasmSigmoidFocalBinary';
 import { SOFTPLUS_WASM_BASE64 } from './wasmSoftplusBinary';
 import { writeExpLogTables } from './wasmTables';
 
 /**
  * The WebAssembly SIMD (f64x2) blocks of the elementwise losses built on log1p(e^-|x|)
- * (binaryCrossEntropyWithLogits, logCosh) and of binaryCrossEntropy on float32 arguments, written in
+ * (binaryCrossEntropyWithLogits, logCosh, sigmoidFocalLoss) and of binaryCrossEntropy on float32 arguments, written in
  * tools/generate/wasm/softplusKernelsSource.ts and embedded as base64 by `npm run generate` (a
  * module each, under 4 KB). The modules import their memory: each instance runs on the memory of an instance of the
  * elementwise kernels (wasmElementwise.ts: the shared one, or a kernelArrays arena), whose staging
@@ -20,6 +21,8 @@ export interface WasmSoftplus {
   /** binaryCrossEntropy with hard targets (refusing any other). */
   readonly bceF32: ElementwiseBlock;
   readonly logCoshF32: ElementwiseBlock;
+  /** sigmoidFocalLoss for γ in {0, 1, 2} (a = α, b = γ), no weight. */
+  readonly sigmoidFocalF32: ElementwiseBlock;
 }
 
 /** A module's exports: its kernel and `init`, which writes its constant vectors into memory (once per memory). */
@@ -31,26 +34,31 @@ export const SOFTPLUS_LOG_TABLE_AT = 100352;
 export const SOFTPLUS_CONST_AT = 102400;
 export const LOG_COSH_CONST_AT = 104448;
 export const BCE_CONST_AT = 106496;
+export const SIGMOID_FOCAL_CONST_AT = 108544;
 /** Where the kernels' stages hand on their vectors: from here to the end of the 2 pages. */
-export const STAGE_SCRATCH_AT = 108544;
+export const STAGE_SCRATCH_AT = 110592;
 
 let softplusBytes: Uint8Array | null | undefined;
 let bceBytes: Uint8Array | null | undefined;
 let logCoshBytes: Uint8Array | null | undefined;
+let focalBytes: Uint8Array | null | undefined;
 
 /** The kernels on the memory of the elementwise kernels that hold `buffer` (or the shared ones); null where off or missing. */
 export const softplusKernelsFor = onElementwiseMemory<WasmSoftplus>((memory) => {
   if (softplusBytes === undefined) softplusBytes = decodeBase64(SOFTPLUS_WASM_BASE64);
   if (bceBytes === undefined) bceBytes = decodeBase64(BCE_WASM_BASE64);
   if (logCoshBytes === undefined) logCoshBytes = decodeBase64(LOG_COSH_WASM_BASE64);
+  if (focalBytes === undefined) focalBytes = decodeBase64(SIGMOID_FOCAL_WASM_BASE64);
   const imports = { env: { memory } };
   const logits = instantiateWasm<Module<'bceLogitsF32'>>(softplusBytes, imports);
   const bce = instantiateWasm<Module<'bceF32'>>(bceBytes, imports);
   const cosh = instantiateWasm<Module<'logCoshF32'>>(logCoshBytes, imports);
-  if (!(logits && bce && cosh)) return null;
+  const focal = instantiateWasm<Module<'sigmoidFocalF32'>>(focalBytes, imports);
+  if (!(logits && bce && cosh && focal)) return null;
   writeExpLogTables(memory.buffer, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT);
   logits.init();
   bce.init();
   cosh.init();
-  return { bceLogitsF32: logits.bceLogitsF32, bceF32: bce.bceF32, logCoshF32: cosh.logCoshF32 };
+  focal.init();
+  return { bceLogitsF32: logits.bceLogitsF32, bceF32: bce.bceF32, logCoshF32: cosh.logCoshF32, sigmoidFocalF32: focal.sigmoidFocalF32 };
 });

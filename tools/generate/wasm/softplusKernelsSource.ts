@@ -2,14 +2,15 @@
  * The source of the WebAssembly SIMD (f64x2) kernels of the elementwise losses built on
  * log1p(e^-a) (softplus), which src/core/math/wasmSoftplus.ts loads: binaryCrossEntropyWithLogits
  * (bceLogitsBlock in src/core/losses/bceLogitsBlock.ts) and logCosh (logCoshParts
- * in src/core/losses/logCosh.ts), and binaryCrossEntropy on hard targets, in the loop of
- * octetLoop.ts, each pair code cut into stages (pairStages.ts: 5, 4 and 6, the most that
- * measured faster and kept each module under 4 KB). Each follows its TypeScript
+ * in src/core/losses/logCosh.ts), binaryCrossEntropy on hard targets and sigmoidFocalLoss (γ in
+ * {0, 1, 2}; sigmoidFocalBlock.ts), in the loop of octetLoop.ts, each pair code cut into stages
+ * (pairStages.ts: 5, 4, 6 and 5, the most that measured faster and kept each module under 4 KB). Each follows its TypeScript
  * operation for operation, with vexp, vexpm1 and vlog (vectorMath.ts) for expUnchecked,
  * expm1Unchecked and fastLogNormal, so both give the same bits; the tests check that. The
  * modules import their memory: they run on the memory of the elementwise kernels
  * (wasmElementwise.ts), so the arrays of kernelArrays are read in place. `npm run generate`
- * embeds them in src/core/math/wasmSoftplusBinary.ts, wasmBceBinary.ts and wasmLogCoshBinary.ts.
+ * embeds them in src/core/math/wasmSoftplusBinary.ts, wasmBceBinary.ts, wasmLogCoshBinary.ts and
+ * wasmSigmoidFocalBinary.ts.
  */
 import { assemble, cat, op, simd, type Code } from './assembler';
 import { octetLoop, type PairLoss, type Scratch } from './octetLoop';
@@ -23,8 +24,9 @@ export const SOFTPLUS_LOG_TABLE_AT = 100352;
 export const SOFTPLUS_CONST_AT = 102400;
 export const LOG_COSH_CONST_AT = 104448;
 export const BCE_CONST_AT = 106496;
+export const SIGMOID_FOCAL_CONST_AT = 108544;
 /** What the kernels' stages hand on (octetLoop.ts), shared by the modules (a kernel runs to its end before another starts): to the end of the 2 pages. */
-export const STAGE_SCRATCH: Scratch = { at: 108544, bytes: 131072 - 108544 };
+export const STAGE_SCRATCH: Scratch = { at: 110592, bytes: 131072 - 110592 };
 /** The memory's least size in pages (the staging area: 2 pages). */
 const PAGES = 2;
 /** bceFromLogits' CANCELLED: below this fraction of its terms, the gradient is redone in double-double (by TypeScript). */
@@ -157,6 +159,86 @@ const bce: PairLoss<BceScratch> = {
   },
 };
 
+interface SigmoidFocalScratch {
+  ex: ExpScratch;
+  lg: LogScratch;
+  u: number;
+  big: number;
+  small: number;
+  ge: number;
+  pp: number;
+  nn: number;
+  m: number;
+  at: number;
+  pw: number;
+  bce: number;
+  pa: number;
+  pb: number;
+}
+
+/**
+ * sigmoidFocalLoss on float32 logits x and targets y for γ = b in {0, 1, 2} and no weight
+ * (sigmoidFocalBlock in src/core/losses/sigmoidFocalBlock.ts, its steps): z = -|x| (refused below
+ * -709, and NaN, as is a target outside [0, 1]), e = expUnchecked(z), u = 1 + e, σ(x), σ(-x) =
+ * p, n = x >= 0 ? 1/u, e/u : e/u, 1/u, log1p(e) = fastLogNormal(u, (1 - (u - (u - 1))) + (e - (u - 1))),
+ * m = (1 - t) p + t n, α_t = α >= 0 ? α t + (1 - α)(1 - t) : 1, m^γ = γ = 2 ? m m : γ = 1 ? m : 1,
+ * BCE = t ((x < 0 ? -x : 0) + log1p(e)) + (1 - t) ((x > 0 ? x : 0) + log1p(e)), ℓ = (α_t m^γ) BCE;
+ * focus = γ = 0 or m = 0 ? 0 : ((γ (1 - 2t)) ((p n) / m)) BCE, g0 = (1 - t) p - t n, refused where
+ * |g0| < 2^-20 ((1 - t) p + t n); slope ((c α_t) m^γ)(g0 + focus).
+ */
+const sigmoidFocal: PairLoss<SigmoidFocalScratch> = {
+  name: 'sigmoidFocalF32',
+  constants: 0,
+  mayRefuse: true,
+  unroll: 'pair',
+  stages: 5,
+  scratch: (L) => {
+    const v = () => L.add(0x7b);
+    return { ex: expScratch(L), lg: logScratch(L), u: v(), big: v(), small: v(), ge: v(), pp: v(), nn: v(), m: v(), at: v(), pw: v(), bce: v(), pa: v(), pb: v() };
+  },
+  setup: () => [],
+  pair: (p, s) => {
+    const [one, zero, low, cancelled] = [k(1), k(0), k(-709), k(CANCELLED)];
+    const oneMinusT = cat(one, get(p.y), simd.f64x2Sub);
+    return cat(
+      get(p.x), simd.f64x2Abs, simd.f64x2Neg, set(p.d),
+      // keep &= z >= -709 (false for NaN) and 0 <= t <= 1
+      get(p.keep), get(p.d), low, simd.f64x2Ge, simd.and, get(p.y), zero, simd.f64x2Ge, simd.and, get(p.y), one, simd.f64x2Le, simd.and, set(p.keep),
+      vexp(p.d, s.ex, k, SOFTPLUS_EXP_TABLE_AT), set(p.e),
+      one, get(p.e), simd.f64x2Add, set(s.u),
+      one, get(s.u), simd.f64x2Div, set(s.big),
+      get(p.e), get(s.u), simd.f64x2Div, set(s.small),
+      get(p.x), zero, simd.f64x2Ge, set(s.ge),
+      get(s.big), get(s.small), get(s.ge), simd.bitselect, set(s.pp),
+      get(s.small), get(s.big), get(s.ge), simd.bitselect, set(s.nn),
+      // log1p(e) = log(u + t), t = (1 - (u - (u - 1))) + (e - (u - 1))
+      get(s.u), one, simd.f64x2Sub, set(p.d),
+      one, get(s.u), get(p.d), simd.f64x2Sub, simd.f64x2Sub, get(p.e), get(p.d), simd.f64x2Sub, simd.f64x2Add, set(p.d),
+      vlog(s.u, p.d, s.lg, k, SOFTPLUS_LOG_TABLE_AT), set(p.e),
+      // m = (1 - t) p + t n
+      oneMinusT, get(s.pp), simd.f64x2Mul, get(p.y), get(s.nn), simd.f64x2Mul, simd.f64x2Add, set(s.m),
+      // α_t, the α >= 0 branch in every lane
+      get(p.a), get(p.y), simd.f64x2Mul, one, get(p.a), simd.f64x2Sub, oneMinusT, simd.f64x2Mul, simd.f64x2Add, one, get(p.a), zero, simd.f64x2Ge, simd.bitselect, set(s.at),
+      // m^γ for γ in {0, 1, 2}
+      get(s.m), get(s.m), simd.f64x2Mul, get(s.m), one, get(p.b), k(1), simd.f64x2Eq, simd.bitselect, get(p.b), k(2), simd.f64x2Eq, simd.bitselect, set(s.pw),
+      // BCE = t ((x < 0 ? -x : 0) + l) + (1 - t) ((x > 0 ? x : 0) + l)
+      get(p.y), get(p.x), simd.f64x2Neg, get(p.x), zero, simd.f64x2Lt, simd.and, get(p.e), simd.f64x2Add, simd.f64x2Mul,
+      oneMinusT, get(p.x), get(p.x), zero, simd.f64x2Gt, simd.and, get(p.e), simd.f64x2Add, simd.f64x2Mul,
+      simd.f64x2Add, set(s.bce),
+      get(s.at), get(s.pw), simd.f64x2Mul, get(s.bce), simd.f64x2Mul, set(p.l),
+      // focus = γ = 0 or m = 0 ? 0 : ((γ (1 - 2t)) ((p n) / m)) BCE
+      get(p.b), one, k(2), get(p.y), simd.f64x2Mul, simd.f64x2Sub, simd.f64x2Mul, get(s.pp), get(s.nn), simd.f64x2Mul, get(s.m), simd.f64x2Div, simd.f64x2Mul, get(s.bce), simd.f64x2Mul,
+      get(p.b), zero, simd.f64x2Eq, get(s.m), zero, simd.f64x2Eq, simd.or, simd.andnot, set(p.d),
+      // g0 = (1 - t) p - t n, keep &= !(|g0| < 2^-20 (pa + pb))
+      oneMinusT, get(s.pp), simd.f64x2Mul, set(s.pa),
+      get(p.y), get(s.nn), simd.f64x2Mul, set(s.pb),
+      get(s.pa), get(s.pb), simd.f64x2Sub, set(p.g),
+      get(p.keep), get(p.g), simd.f64x2Abs, cancelled, get(s.pa), get(s.pb), simd.f64x2Add, simd.f64x2Mul, simd.f64x2Lt, simd.andnot, set(p.keep),
+      get(p.c), get(s.at), simd.f64x2Mul, get(s.pw), simd.f64x2Mul, get(p.g), get(p.d), simd.f64x2Add, simd.f64x2Mul, set(p.g),
+    );
+  },
+};
+
 interface LogCoshScratch {
   em: Expm1Scratch;
   lg: LogScratch;
@@ -237,7 +319,7 @@ const logCosh: PairLoss<LogCoshScratch> = {
 };
 
 /** The losses of the modules, in order. */
-export const SOFTPLUS_WASM_LOSSES = [bceLogits.name, bce.name, logCosh.name];
+export const SOFTPLUS_WASM_LOSSES = [bceLogits.name, bce.name, logCosh.name, sigmoidFocal.name];
 
 /**
  * The embedded modules, one kernel each (two would pass the 4 KB that browsers compile
@@ -252,3 +334,4 @@ function moduleOf<S>(loss: PairLoss<S>, constAt: number): Uint8Array {
 export const softplusModule = (): Uint8Array => moduleOf(bceLogits, SOFTPLUS_CONST_AT);
 export const bceModule = (): Uint8Array => moduleOf(bce, BCE_CONST_AT);
 export const logCoshModule = (): Uint8Array => moduleOf(logCosh, LOG_COSH_CONST_AT);
+export const sigmoidFocalModule = (): Uint8Array => moduleOf(sigmoidFocal, SIGMOID_FOCAL_CONST_AT);

@@ -46,8 +46,8 @@ export const multiLabelSoftMarginLoss = elementwiseLoss({
     const w = pair.w === null ? null : Float64Array.from(pair.w, (v) => v / classes);
     return elements(pair.x, pair.y, w, pair.ws / classes, null, 1, 0, o.reduction, pair.size / classes);
   },
-  // float32 logits and labels without per-class weights, 'mean' or 'sum': binaryCrossEntropyWithLogits's
-  // blocks (its WebAssembly kernel, then its TypeScript block) at the scalar weight 1/C, the loop's bits
+  // without per-class weights, 'mean' or 'sum': binaryCrossEntropyWithLogits's blocks at the scalar weight
+  // 1/C (its WebAssembly kernel on float32, then its TypeScript block on any kind), the loop's bits
   fast: (c, out, items, s) => bceLogitsBlocks(c, out, items, s),
   // 'none': one value per sample, the sum of its classes' (already divided by C) terms
   items(c, items) {

@@ -25,7 +25,8 @@ const LANES = new Float64Array(8);
  * it. null for float64 arguments: the loop runs. 1e6 float32 elements, value and gradient: 75 ms in
  * the loop (110 before its term and slope shared their exp), 26 here. For γ in {0, 1, 2}
  * without per-item values, its WebAssembly kernel (math/wasmSoftplus.ts) takes each block first,
- * with the same bits; where it refuses one (NaN), this block runs.
+ * with the same bits (12-18 ns an element on a host where this block took 43-49); where it
+ * refuses one (NaN), this block runs.
  */
 export function sigmoidFocalBlocks(e: Elements, out: FloatArray | null, items: Float64Array | null, s: number): FastBlock | null {
   const { x, y } = e;

@@ -13,7 +13,7 @@
  * wasmSigmoidFocalBinary.ts.
  */
 import { assemble, cat, op, simd, type Code } from './assembler';
-import { octetLoop, type PairLoss, type Scratch } from './octetLoop';
+import { octetLoop, type Pair, type PairLoss, type Scratch } from './octetLoop';
 import { LOG_COSH } from '../../../src/core/losses/logCosh';
 import { expm1Scratch, expScratch, logScratch, memoryConstants, vexp, vexpm1, vlog, vlogNearOne, type Constants, type ExpScratch, type Expm1Scratch, type LogScratch } from './vectorMath';
 
@@ -38,6 +38,30 @@ const set = op.localSet;
 /** Every constant is loaded from memory where it is used: the kernels have more live vectors than the 16 xmm registers. */
 let constants = memoryConstants(SOFTPLUS_CONST_AT);
 const k: Constants = (v) => constants.read(v);
+
+/**
+ * The steps the logit losses open with: z = -|x| into `z`, keep &= z >= -709 (false for NaN) and
+ * 0 <= y <= 1, e = e^z into p.e (vexp), u = 1 + e into `u`.
+ */
+function logitOpening(p: Pair, z: number, ex: ExpScratch, u: number): Code {
+  const [one, zero, low] = [k(1), k(0), k(-709)];
+  return cat(
+    get(p.x), simd.f64x2Abs, simd.f64x2Neg, set(z),
+    get(p.keep), get(z), low, simd.f64x2Ge, simd.and, get(p.y), zero, simd.f64x2Ge, simd.and, get(p.y), one, simd.f64x2Le, simd.and, set(p.keep),
+    vexp(z, ex, k, SOFTPLUS_EXP_TABLE_AT), set(p.e),
+    one, get(p.e), simd.f64x2Add, set(u),
+  );
+}
+
+/** log1p(e) = log(u + t) for u = 1 + e (p.e), left on the stack: t = (1 - (u - (u - 1))) + (e - (u - 1)) into `t` (u - 1 in p.d), then vlog. */
+function log1pOfE(p: Pair, u: number, t: number, lg: LogScratch): Code {
+  const one = k(1);
+  return cat(
+    get(u), one, simd.f64x2Sub, set(p.d),
+    one, get(u), get(p.d), simd.f64x2Sub, simd.f64x2Sub, get(p.e), get(p.d), simd.f64x2Sub, simd.f64x2Add, set(t),
+    vlog(u, t, lg, k, SOFTPLUS_LOG_TABLE_AT),
+  );
+}
 
 interface BceLogitsScratch {
   ex: ExpScratch;
@@ -74,17 +98,10 @@ const bceLogits: PairLoss<BceLogitsScratch> = {
   },
   setup: () => [],
   pair: (p, s) => {
-    const [one, zero, low, cancelled] = [k(1), k(0), k(-709), k(CANCELLED)];
+    const [one, zero, cancelled] = [k(1), k(0), k(CANCELLED)];
     return cat(
-      get(p.x), simd.f64x2Abs, simd.f64x2Neg, set(s.z),
-      // keep &= z >= -709 (false for NaN) and 0 <= y <= 1
-      get(p.keep), get(s.z), low, simd.f64x2Ge, simd.and, get(p.y), zero, simd.f64x2Ge, simd.and, get(p.y), one, simd.f64x2Le, simd.and, set(p.keep),
-      vexp(s.z, s.ex, k, SOFTPLUS_EXP_TABLE_AT), set(p.e),
-      // u = 1 + e, t = (1 - (u - (u - 1))) + (e - (u - 1)), lp = log(u + t)
-      one, get(p.e), simd.f64x2Add, set(s.u),
-      get(s.u), one, simd.f64x2Sub, set(p.d),
-      one, get(s.u), get(p.d), simd.f64x2Sub, simd.f64x2Sub, get(p.e), get(p.d), simd.f64x2Sub, simd.f64x2Add, set(s.t),
-      vlog(s.u, s.t, s.lg, k, SOFTPLUS_LOG_TABLE_AT), set(s.lp),
+      logitOpening(p, s.z, s.ex, s.u),
+      log1pOfE(p, s.u, s.t, s.lg), set(s.lp),
       // ℓ = ws ((q y) neg + (1 - y) pos)
       get(p.b),
       get(p.a), get(p.y), simd.f64x2Mul,
@@ -198,23 +215,16 @@ const sigmoidFocal: PairLoss<SigmoidFocalScratch> = {
   },
   setup: () => [],
   pair: (p, s) => {
-    const [one, zero, low, cancelled] = [k(1), k(0), k(-709), k(CANCELLED)];
+    const [one, zero, cancelled] = [k(1), k(0), k(CANCELLED)];
     const oneMinusT = cat(one, get(p.y), simd.f64x2Sub);
     return cat(
-      get(p.x), simd.f64x2Abs, simd.f64x2Neg, set(p.d),
-      // keep &= z >= -709 (false for NaN) and 0 <= t <= 1
-      get(p.keep), get(p.d), low, simd.f64x2Ge, simd.and, get(p.y), zero, simd.f64x2Ge, simd.and, get(p.y), one, simd.f64x2Le, simd.and, set(p.keep),
-      vexp(p.d, s.ex, k, SOFTPLUS_EXP_TABLE_AT), set(p.e),
-      one, get(p.e), simd.f64x2Add, set(s.u),
+      logitOpening(p, p.d, s.ex, s.u),
       one, get(s.u), simd.f64x2Div, set(s.big),
       get(p.e), get(s.u), simd.f64x2Div, set(s.small),
       get(p.x), zero, simd.f64x2Ge, set(s.ge),
       get(s.big), get(s.small), get(s.ge), simd.bitselect, set(s.pp),
       get(s.small), get(s.big), get(s.ge), simd.bitselect, set(s.nn),
-      // log1p(e) = log(u + t), t = (1 - (u - (u - 1))) + (e - (u - 1))
-      get(s.u), one, simd.f64x2Sub, set(p.d),
-      one, get(s.u), get(p.d), simd.f64x2Sub, simd.f64x2Sub, get(p.e), get(p.d), simd.f64x2Sub, simd.f64x2Add, set(p.d),
-      vlog(s.u, p.d, s.lg, k, SOFTPLUS_LOG_TABLE_AT), set(p.e),
+      log1pOfE(p, s.u, p.d, s.lg), set(p.e),
       // m = (1 - t) p + t n
       oneMinusT, get(s.pp), simd.f64x2Mul, get(p.y), get(s.nn), simd.f64x2Mul, simd.f64x2Add, set(s.m),
       // α_t, the α >= 0 branch in every lane

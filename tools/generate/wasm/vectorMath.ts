@@ -146,39 +146,7 @@ export function vexp(z: number, l: ExpScratch, k: Constants, tableAt: number): C
  * from the low words of (128 f + SHIFT), as in vexp.
  */
 export function vlog(a: number, t: number, l: LogScratch, k: Constants, tableAt: number): Code {
-  const lane = (p: number, i: number) =>
-    cat(get(l.ii), simd.i32x4ExtractLane(i), op.i32(64), op.i32Add, op.i32(127), op.i32And, op.i32(4), op.i32Shl, simd.load(tableAt), set(p));
-  return cat(
-    get(a), k(0x3fe6a09en << 32n), simd.i32x4Sub, op.i32(20), simd.i32x4ShrS, set(l.ei),
-    k(1023n << 32n), get(l.ei), simd.i32x4Sub, op.i32(20), simd.i32x4Shl, k(-(1n << 32n)), simd.and, set(l.sc),
-    get(a), get(l.sc), simd.f64x2Mul, k(1), simd.f64x2Sub, set(l.f),
-    get(l.f), k(128), simd.f64x2Mul, k(SHIFT), simd.f64x2Add, set(l.ii), get(l.ii), k(SHIFT), simd.f64x2Sub, set(l.id),
-    lane(l.p0, 0),
-    lane(l.p1, 2),
-    // r = ((f - id step) + t sc) / (1 + id step)
-    get(l.f), get(l.id), k(0.0078125), simd.f64x2Mul, simd.f64x2Sub, get(t), get(l.sc), simd.f64x2Mul, simd.f64x2Add,
-    k(1), get(l.id), k(0.0078125), simd.f64x2Mul, simd.f64x2Add,
-    simd.f64x2Div, set(l.r),
-    // e as f64: the high words of the lanes, converted
-    get(l.ei), get(l.ei), simd.shuffle([4, 5, 6, 7, 12, 13, 14, 15, 4, 5, 6, 7, 12, 13, 14, 15]), simd.f64x2ConvertLowI32x4S, set(l.ef),
-    get(l.ef), k(LN2_HI), simd.f64x2Mul, get(l.p0), get(l.p1), simd.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), simd.f64x2Add, set(l.w),
-    get(l.w), get(l.r), simd.f64x2Add, set(l.hi),
-    get(l.r), get(l.r), simd.f64x2Mul, set(l.r2),
-    get(l.hi),
-    // lo = (w - hi) + r
-    get(l.w), get(l.hi), simd.f64x2Sub, get(l.r), simd.f64x2Add,
-    get(l.ef), k(LN2_LO), simd.f64x2Mul, get(l.p0), get(l.p1), simd.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]), simd.f64x2Add,
-    simd.f64x2Add,
-    // p = r2 ((c2 + r c3) + r2 ((c4 + r c5) + r2 (c6 + r c7)))
-    get(l.r2),
-    k(-0.5), get(l.r), k(1 / 3), simd.f64x2Mul, simd.f64x2Add,
-    get(l.r2),
-    k(-0.25), get(l.r), k(0.2), simd.f64x2Mul, simd.f64x2Add,
-    get(l.r2), k(-1 / 6), get(l.r), k(1 / 7), simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul,
-    simd.f64x2Add, simd.f64x2Mul, simd.f64x2Add, simd.f64x2Mul,
-    simd.f64x2Add,
-    simd.f64x2Add,
-  );
+  return logSteps(a, t, l, k, tableAt, false);
 }
 
 /**
@@ -188,24 +156,44 @@ export function vlog(a: number, t: number, l: LogScratch, k: Constants, tableAt:
  * entry being -0).
  */
 export function vlogNearOne(a: number, t: number, l: LogScratch, k: Constants, tableAt: number): Code {
+  return logSteps(a, t, l, k, tableAt, true);
+}
+
+/** vlog's steps; with `nearOne`, without those of the exponent e (0 there). */
+function logSteps(a: number, t: number, l: LogScratch, k: Constants, tableAt: number, nearOne: boolean): Code {
   const lane = (p: number, i: number) =>
     cat(get(l.ii), simd.i32x4ExtractLane(i), op.i32(64), op.i32Add, op.i32(127), op.i32And, op.i32(4), op.i32Shl, simd.load(tableAt), set(p));
+  // the table's log(c_i) pair: its high parts, its low parts
+  const logcHi = cat(get(l.p0), get(l.p1), simd.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]));
+  const logcLo = cat(get(l.p0), get(l.p1), simd.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]));
   return cat(
-    get(a), k(1), simd.f64x2Sub, set(l.f),
+    nearOne
+      ? cat(get(a), k(1), simd.f64x2Sub, set(l.f))
+      : cat(
+          get(a), k(0x3fe6a09en << 32n), simd.i32x4Sub, op.i32(20), simd.i32x4ShrS, set(l.ei),
+          k(1023n << 32n), get(l.ei), simd.i32x4Sub, op.i32(20), simd.i32x4Shl, k(-(1n << 32n)), simd.and, set(l.sc),
+          get(a), get(l.sc), simd.f64x2Mul, k(1), simd.f64x2Sub, set(l.f),
+        ),
     get(l.f), k(128), simd.f64x2Mul, k(SHIFT), simd.f64x2Add, set(l.ii), get(l.ii), k(SHIFT), simd.f64x2Sub, set(l.id),
     lane(l.p0, 0),
     lane(l.p1, 2),
-    // r = ((f - id step) + t) / (1 + id step)
-    get(l.f), get(l.id), k(0.0078125), simd.f64x2Mul, simd.f64x2Sub, get(t), simd.f64x2Add,
+    // r = ((f - id step) + t sc) / (1 + id step)
+    get(l.f), get(l.id), k(0.0078125), simd.f64x2Mul, simd.f64x2Sub, get(t), nearOne ? [] : cat(get(l.sc), simd.f64x2Mul), simd.f64x2Add,
     k(1), get(l.id), k(0.0078125), simd.f64x2Mul, simd.f64x2Add,
     simd.f64x2Div, set(l.r),
-    get(l.p0), get(l.p1), simd.shuffle([0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]), set(l.w),
+    nearOne
+      ? cat(logcHi, set(l.w))
+      : cat(
+          // e as f64: the high words of the lanes, converted
+          get(l.ei), get(l.ei), simd.shuffle([4, 5, 6, 7, 12, 13, 14, 15, 4, 5, 6, 7, 12, 13, 14, 15]), simd.f64x2ConvertLowI32x4S, set(l.ef),
+          get(l.ef), k(LN2_HI), simd.f64x2Mul, logcHi, simd.f64x2Add, set(l.w),
+        ),
     get(l.w), get(l.r), simd.f64x2Add, set(l.hi),
     get(l.r), get(l.r), simd.f64x2Mul, set(l.r2),
     get(l.hi),
-    // lo = (w - hi) + r, then + logc_lo
+    // lo = (w - hi) + r, then + (e ln2_lo + logc_lo)
     get(l.w), get(l.hi), simd.f64x2Sub, get(l.r), simd.f64x2Add,
-    get(l.p0), get(l.p1), simd.shuffle([8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31]),
+    nearOne ? logcLo : cat(get(l.ef), k(LN2_LO), simd.f64x2Mul, logcLo, simd.f64x2Add),
     simd.f64x2Add,
     // p = r2 ((c2 + r c3) + r2 ((c4 + r c5) + r2 (c6 + r c7)))
     get(l.r2),

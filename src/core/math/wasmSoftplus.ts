@@ -38,27 +38,27 @@ export const SIGMOID_FOCAL_CONST_AT = 108544;
 /** Where the kernels' stages hand on their vectors: from here to the end of the 2 pages. */
 export const STAGE_SCRATCH_AT = 110592;
 
-let softplusBytes: Uint8Array | null | undefined;
-let bceBytes: Uint8Array | null | undefined;
-let logCoshBytes: Uint8Array | null | undefined;
-let focalBytes: Uint8Array | null | undefined;
+/** Each kernel's module, embedded as base64: one kernel (its export of that name) and `init` each. */
+const MODULES: Readonly<Record<keyof WasmSoftplus, string>> = {
+  bceLogitsF32: SOFTPLUS_WASM_BASE64,
+  bceF32: BCE_WASM_BASE64,
+  logCoshF32: LOG_COSH_WASM_BASE64,
+  sigmoidFocalF32: SIGMOID_FOCAL_WASM_BASE64,
+};
+const NAMES = Object.keys(MODULES) as Array<keyof WasmSoftplus>;
+
+/** The decoded modules, once (null where `atob` is missing). */
+let moduleBytes: Array<Uint8Array | null> | undefined;
 
 /** The kernels on the memory of the elementwise kernels that hold `buffer` (or the shared ones); null where off or missing. */
 export const softplusKernelsFor = onElementwiseMemory<WasmSoftplus>((memory) => {
-  if (softplusBytes === undefined) softplusBytes = decodeBase64(SOFTPLUS_WASM_BASE64);
-  if (bceBytes === undefined) bceBytes = decodeBase64(BCE_WASM_BASE64);
-  if (logCoshBytes === undefined) logCoshBytes = decodeBase64(LOG_COSH_WASM_BASE64);
-  if (focalBytes === undefined) focalBytes = decodeBase64(SIGMOID_FOCAL_WASM_BASE64);
+  if (moduleBytes === undefined) moduleBytes = NAMES.map((name) => decodeBase64(MODULES[name]));
   const imports = { env: { memory } };
-  const logits = instantiateWasm<Module<'bceLogitsF32'>>(softplusBytes, imports);
-  const bce = instantiateWasm<Module<'bceF32'>>(bceBytes, imports);
-  const cosh = instantiateWasm<Module<'logCoshF32'>>(logCoshBytes, imports);
-  const focal = instantiateWasm<Module<'sigmoidFocalF32'>>(focalBytes, imports);
-  if (!(logits && bce && cosh && focal)) return null;
+  const modules = moduleBytes.map((bytes) => instantiateWasm<Module<keyof WasmSoftplus>>(bytes, imports));
+  if (modules.some((m) => m === null)) return null;
   writeExpLogTables(memory.buffer, SOFTPLUS_EXP_TABLE_AT, SOFTPLUS_LOG_TABLE_AT);
-  logits.init();
-  bce.init();
-  cosh.init();
-  focal.init();
-  return { bceLogitsF32: logits.bceLogitsF32, bceF32: bce.bceF32, logCoshF32: cosh.logCoshF32, sigmoidFocalF32: focal.sigmoidFocalF32 };
+  for (const m of modules) m!.init();
+  const kernels = {} as Record<keyof WasmSoftplus, ElementwiseBlock>;
+  NAMES.forEach((name, i) => (kernels[name] = modules[i]![name]));
+  return kernels;
 });

@@ -93,24 +93,10 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
     y4 = v(),
     g0 = v();
   const LOWS = [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23];
+  // the pair's float32 gradient into w, its terms into accumulator k
+  const accumulate = (k: number) => cat(get(p.g), simd.f32x4DemoteZero, set(w), get(acc[k]!), get(p.l), simd.f64x2Add, set(acc[k]!));
   // the pair in the low floats of x4 and y4 into accumulator k, its float32 gradient left in w
-  const pair = (k: number) =>
-    cat(
-      get(x4),
-      simd.f64x2PromoteLow,
-      set(p.x),
-      get(y4),
-      simd.f64x2PromoteLow,
-      set(p.y),
-      loss.pair(p, scratch),
-      get(p.g),
-      simd.f32x4DemoteZero,
-      set(w),
-      get(acc[k]!),
-      get(p.l),
-      simd.f64x2Add,
-      set(acc[k]!),
-    );
+  const pair = (k: number) => cat(get(x4), simd.f64x2PromoteLow, set(p.x), get(y4), simd.f64x2PromoteLow, set(p.y), loss.pair(p, scratch), accumulate(k));
   // four elements at byte i + offset: two pairs, into accumulators k and k + 1
   // the stored gradients v (in w): bad |= v - v (0 bits unless one is not finite)
   const checkStored = cat(get(bad), get(w), get(w), simd.f32x4Sub, simd.or, set(bad));
@@ -182,13 +168,7 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
         g < count - 1
           ? plan.carries[g]!.flatMap((l, q) => cat(get(slots), get(l), simd.store(slot(g + 1, q))))
           : cat(
-              get(p.g),
-              simd.f32x4DemoteZero,
-              set(w),
-              get(acc[0]!),
-              get(p.l),
-              simd.f64x2Add,
-              set(acc[0]!),
+              accumulate(0),
               get(acc[1]!),
               get(acc[2]!),
               get(acc[3]!),

@@ -9,6 +9,7 @@
  */
 import { assemble, cat, op, simd } from './assembler';
 import { octetLoop, splat, type PairLoss } from './octetLoop';
+import { STAGE_SCRATCH } from './softplusKernelsSource';
 
 const get = op.localGet;
 const set = op.localSet;
@@ -51,8 +52,10 @@ const mae: PairLoss = {
 };
 
 /**
- * huber (a = δ > 0): d = |x - y|, m = pmin(d, a) (= a < d ? a : d), ℓ = m (d - 0.5 m); with d = x - y,
- * c ∂ℓ/∂x = c (d > a ? a : d < -a ? -a : d) = c pmin(pmax(d, -a), a).
+ * huber (a = δ > 0): with d = x - y, s = pmin(pmax(d, -a), a) (= d > a ? a : d < -a ? -a : d, NaN
+ * included), ℓ = s (d - 0.5 s) and c ∂ℓ/∂x = c s. huberLoss's term is m (|d| - 0.5 m) with m =
+ * min(|d|, a); s = sign(d) m and d - 0.5 s = sign(d) (|d| - 0.5 m) exactly (rounding is symmetric),
+ * so ℓ has its bits (ℓ = -0 for d = -0, where the loop has +0: the same in a sum that starts at +0).
  */
 const huber: PairLoss = {
   name: 'huberF32',
@@ -66,28 +69,21 @@ const huber: PairLoss = {
       simd.f64x2Sub,
       set(p.d),
       get(p.d),
-      simd.f64x2Abs,
-      set(p.e),
-      // m = pmin(e, a); ℓ = m (e - 0.5 m)
-      get(p.e),
-      get(p.a),
-      simd.f64x2Pmin,
-      op.localTee(p.l),
-      get(p.e),
-      get(p.k[1]!),
-      get(p.l),
-      simd.f64x2Mul,
-      simd.f64x2Sub,
-      simd.f64x2Mul,
-      set(p.l),
-      // pmin(pmax(d, -a), a) = a < (d < -a ? -a : d) ? a : (d < -a ? -a : d), which for a > 0 is
-      // the slope's d > a ? a : d < -a ? -a : d (NaN included), in two instructions for four
-      get(p.c),
-      get(p.d),
       get(p.k[0]!),
       simd.f64x2Pmax,
       get(p.a),
       simd.f64x2Pmin,
+      set(p.e),
+      get(p.e),
+      get(p.d),
+      get(p.k[1]!),
+      get(p.e),
+      simd.f64x2Mul,
+      simd.f64x2Sub,
+      simd.f64x2Mul,
+      set(p.l),
+      get(p.c),
+      get(p.e),
       simd.f64x2Mul,
       set(p.g),
     ),
@@ -171,10 +167,14 @@ const smoothL1: PairLoss = {
 /** The losses of the module, in export order. */
 export const ELEMENTWISE_WASM_LOSSES = [mse, mae, huber, smoothL1].map((l) => l.name);
 
-/** The embedded module: one kernel per loss; 2 pages of memory (the staging blocks of wasmElementwise.ts fit). */
+/**
+ * The embedded module: one kernel per loss; 2 pages of memory (the staging blocks of wasmElementwise.ts
+ * fit). Each kernel keeps its constants in the first bytes of the stages' scratch memory for the call
+ * (octetLoop: a kernel runs to its end before another starts on that memory).
+ */
 export function elementwiseModule(): Uint8Array {
   return assemble(
-    [mse, mae, huber, smoothL1].map((loss) => octetLoop(loss)),
+    [mse, mae, huber, smoothL1].map((loss) => octetLoop(loss, STAGE_SCRATCH)),
     2,
   );
 }

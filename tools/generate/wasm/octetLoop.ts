@@ -7,6 +7,7 @@
  */
 import { cat, F64, I32, Locals, op, simd, V128, type Code, type Func } from './assembler';
 import { planStages } from './pairStages';
+import { statements } from './statements';
 
 const get = op.localGet;
 const set = op.localSet;
@@ -215,6 +216,14 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
       set(i),
     );
   };
+  // 'octet' with memory: the constants the pair code reads are stored there once and loaded at the
+  // top of each iteration (V8 would otherwise splat or rematerialize them in the loop, on the vector
+  // pipes: about one instruction an element); loads use the load ports
+  const read = new Set(statements(loss.pair(p, scratch)).flatMap((s) => s.accesses.filter((a) => !a.write).map((a) => a.index)));
+  const held = loss.unroll !== 'pair' && memory ? [p.c, p.a, p.b, ...p.k].filter((l) => read.has(l)) : [];
+  if (16 * held.length > (memory?.bytes ?? 0)) throw new Error(`octetLoop: ${loss.name}'s ${held.length} constants need ${16 * held.length} bytes of memory`);
+  const store = cat(...held.map((l, q) => cat(op.i32(0), get(l), simd.store(memory!.at + 16 * q))));
+  const reload = cat(...held.map((l, q) => cat(op.i32(0), simd.load(memory!.at + 16 * q), set(l))));
   const body = cat(
     get(C),
     simd.f64x2Splat,
@@ -229,6 +238,7 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
     simd.i32x4Splat,
     set(p.keep),
     loss.setup(p, scratch),
+    store,
     ...[...acc, bad].map((a) => cat(splat(0), set(a))),
     get(OCTETS),
     op.i32(5),
@@ -242,7 +252,7 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
     get(end),
     op.i32GeS,
     op.brIf(1),
-    loss.unroll === 'pair' ? staged() : cat(half(0, 0), half(2, 16), get(i), op.i32(32), op.i32Add, set(i)),
+    loss.unroll === 'pair' ? staged() : cat(reload, half(0, 0), half(2, 16), get(i), op.i32(32), op.i32Add, set(i)),
     op.br(0),
     op.end,
     op.end,

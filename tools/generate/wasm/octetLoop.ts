@@ -59,7 +59,7 @@ export interface PairLoss<S = null> {
 /** The pairs each stage of a 'pair' loop runs over before the next stage starts. */
 export const CHUNK = 32;
 
-/** Memory a 'pair' loop with stages may use for what they hand on: `bytes` from `at`. */
+/** Memory a loop may use for the call, `bytes` from `at`: what a 'pair' loop's stages hand on, or an 'octet' loop's constants. */
 export interface Scratch {
   at: number;
   bytes: number;
@@ -87,6 +87,8 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
   const v = () => L.add(V128);
   const p: Pair = { x: v(), y: v(), l: v(), g: v(), d: v(), e: v(), c: v(), a: v(), b: v(), keep: v(), k: Array.from({ length: loss.constants }, v) };
   const scratch = loss.scratch(L);
+  // the locals set before the loop and only read in it (p.keep aside, which a pair code may AND into)
+  const constants = [p.c, p.a, p.b, ...p.k];
   const acc = [v(), v(), v(), v()];
   const bad = v(),
     w = v(),
@@ -142,7 +144,7 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
   // pair into accumulator 0, then the accumulators rotated (pair j is in A_(j mod 4) of the unrolled form)
   const staged = (): Code => {
     const count = loss.stages ?? 1;
-    const plan = planStages(loss.pair(p, scratch), count, [p.x, p.y], [p.l, p.g], new Set([p.c, p.a, p.b, p.keep, ...p.k]));
+    const plan = planStages(loss.pair(p, scratch), count, [p.x, p.y], [p.l, p.g], new Set([...constants, p.keep]));
     const width = Math.max(0, ...plan.carries.map((c) => c.length));
     const region = CHUNK * 16 * width;
     if (width > 0 && !(memory && 2 * region <= memory.bytes)) {
@@ -220,7 +222,7 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
   // top of each iteration (V8 would otherwise splat or rematerialize them in the loop, on the vector
   // pipes: about one instruction an element); loads use the load ports
   const read = new Set(statements(loss.pair(p, scratch)).flatMap((s) => s.accesses.filter((a) => !a.write).map((a) => a.index)));
-  const held = loss.unroll !== 'pair' && memory ? [p.c, p.a, p.b, ...p.k].filter((l) => read.has(l)) : [];
+  const held = loss.unroll !== 'pair' && memory ? constants.filter((l) => read.has(l)) : [];
   if (16 * held.length > (memory?.bytes ?? 0)) throw new Error(`octetLoop: ${loss.name}'s ${held.length} constants need ${16 * held.length} bytes of memory`);
   const store = cat(...held.map((l, q) => cat(op.i32(0), get(l), simd.store(memory!.at + 16 * q))));
   const reload = cat(...held.map((l, q) => cat(op.i32(0), simd.load(memory!.at + 16 * q), set(l))));

@@ -5,7 +5,8 @@ import { mae } from '../../src/core/losses/mae';
 import { mse } from '../../src/core/losses/mse';
 import { smoothL1Loss } from '../../src/core/losses/smoothL1Loss';
 import { kernelArrays } from '../../src/core/math/kernelArrays';
-import { useWasmElementwise, wasmElementwise } from '../../src/core/math/wasmElementwise';
+import { ELEMENTWISE_SLOPE_BOUNDS, elementwiseKernelsFor, useWasmElementwise, wasmElementwise } from '../../src/core/math/wasmElementwise';
+import { gradientsNeedCheck } from '../../src/core/losses/elementwiseWasm';
 import type { Values } from '../../src/core/tensor/types';
 import { elementwiseModule } from '../../tools/generate/wasm/elementwiseKernelsSource';
 import { uniform } from './ulp';
@@ -128,6 +129,61 @@ describe('the elementwise WebAssembly SIMD kernels', () => {
     expect(both.wasm).toBe(both.ts);
     const d = 2 * Math.fround(3e38);
     expect(both.wasm).toBe(d * d);
+  });
+
+  it('huber names a gradient that overflows float32 where |c| δ passes the float32 maximum (its kernel then checks)', () => {
+    const n = 4096;
+    const x = new Float32Array(n).fill(1);
+    const y = new Float32Array(n);
+    x[2050] = 3e38;
+    y[2050] = -3e38;
+    // δ = 1e39 and the sum: |c| δ > 3.4e38, and the slope d = 6e38 is Infinity in float32 (mae's
+    // and smoothL1Loss's slopes, at most |c| <= 1, never overflow)
+    const { wasm, ts } = bothPaths(useWasmElementwise, () => {
+      try {
+        huber.grad({ data: x, shape: [n] }, { data: y, shape: [n] }, { delta: 1e39, reduction: 'sum', out: new Float32Array(n) });
+      } catch (e) {
+        return (e as Error).message;
+      }
+      return 'no error';
+    });
+    expect(wasm).toMatch(/huber: .*gradient at input\[2050\]/);
+    expect(ts).toBe(wasm);
+  });
+
+  it("skip the gradients' test only where none can overflow: gradientsNeedCheck", () => {
+    expect(gradientsNeedCheck(1, Infinity)).toBe(true);
+    expect(gradientsNeedCheck(1e-300, Infinity)).toBe(true);
+    expect(gradientsNeedCheck(1, 1)).toBe(false);
+    expect(gradientsNeedCheck(-1, 3.4028234663852886e38)).toBe(false);
+    expect(gradientsNeedCheck(1, 3.402823466385289e38)).toBe(true);
+    expect(gradientsNeedCheck(1e-6, 1e39)).toBe(false);
+    expect(gradientsNeedCheck(NaN, 1)).toBe(true);
+    expect(gradientsNeedCheck(Infinity, 1)).toBe(true);
+    // each kernel's bound: mse unbounded, mae and smoothL1Loss 1, huber δ
+    expect(ELEMENTWISE_SLOPE_BOUNDS.mseF32(1, 0)).toBe(Infinity);
+    expect([ELEMENTWISE_SLOPE_BOUNDS.maeF32(7, 0), ELEMENTWISE_SLOPE_BOUNDS.smoothL1F32(0.3, 0), ELEMENTWISE_SLOPE_BOUNDS.huberF32(2.5, 0)]).toEqual([1, 1, 2.5]);
+  });
+
+  it('run a block unchecked (check = 0) to the bits of the checked one, and checked return NaN for a gradient that overflows', () => {
+    const n = 4096;
+    const { x, y } = data(n, 11);
+    const [xs, ys, out] = kernelArrays(n, 3) as [Float32Array, Float32Array, Float32Array];
+    const k = elementwiseKernelsFor(xs.buffer)!;
+    xs.set(x);
+    ys.set(y);
+    for (const name of ['mseF32', 'maeF32', 'huberF32', 'smoothL1F32'] as const) {
+      const run = (check: number) => k[name](xs.byteOffset, ys.byteOffset, out.byteOffset, n >> 3, 1 / n, 1, 0, check);
+      expect(run(0), name).toBe(run(1));
+      expect(Number.isFinite(run(0))).toBe(true);
+    }
+    // mse with c = 1 on a difference of 6e38: its gradient 1.2e39 rounds to Infinity in float32
+    xs[9] = 3e38;
+    ys[9] = -3e38;
+    const mseBlock = (check: number) => k.mseF32(xs.byteOffset, ys.byteOffset, out.byteOffset, n >> 3, 1, 1, 0, check);
+    expect(mseBlock(1)).toBeNaN();
+    expect(out[9]).toBe(Infinity);
+    expect(Number.isFinite(mseBlock(0))).toBe(true);
   });
 
   it('still name a NaN or an Infinity in a float32 input with the kernels on', () => {

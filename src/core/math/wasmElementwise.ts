@@ -13,6 +13,7 @@ import { decodeBase64, instantiateWasm, lazyWasm, reserveWasmMemory, type WasmMe
  * One loss's block: over 8·octets float32 elements at byte offsets x, y, the gradients
  * f32(c ∂ℓ/∂x) into out, and the sum of the terms (each plus v - v for its stored gradient v when
  * check is 1) in sumLoop's eight lanes, added in its order; a and b are the loss's parameters.
+ * check = 0 skips the gradients' test: only for calls where none can be ±Infinity or NaN.
  */
 export type ElementwiseBlock = (x: number, y: number, out: number, octets: number, c: number, a: number, b: number, check: number) => number;
 
@@ -27,6 +28,20 @@ export interface WasmElementwise {
 
 /** The name of a loss's block in the module. */
 export type ElementwiseKernelName = Exclude<keyof WasmElementwise, 'memory'>;
+
+/**
+ * The largest |∂ℓ/∂x| of each block's loss over finite arguments, at parameters a, b (Infinity
+ * where unbounded): mse's 2 (x - y) grows with x - y; mae's slope is ±1 or 0; huber's is clamp(d,
+ * -δ, δ) (a = δ); smoothL1Loss's clamp(d / β, -1, 1). Where |c| times it is at most the float32
+ * maximum, no stored gradient f32(c ∂ℓ/∂x) can overflow (rounding is monotonic), so the block
+ * runs unchecked (gradientsNeedCheck in elementwiseWasm.ts).
+ */
+export const ELEMENTWISE_SLOPE_BOUNDS: Readonly<Record<ElementwiseKernelName, (a: number, b: number) => number>> = {
+  mseF32: () => Infinity,
+  maeF32: () => 1,
+  huberF32: (a) => a,
+  smoothL1F32: () => 1,
+};
 
 const kernels = lazyWasm(() => instantiateWasm<WasmElementwise>(decodeBase64(ELEMENTWISE_WASM_BASE64)));
 

@@ -40,6 +40,25 @@ function data(n: number, seed: number): { x: Float32Array; y: Float32Array } {
   return { x, y };
 }
 
+/** n ones against zeros, but x[at] = 3e38 and y[at] = -3e38: a difference of 6e38 (finite in float64, past float32's maximum). */
+function wideApart(n: number, at: number): { n: number; x: Float32Array; y: Float32Array } {
+  const x = new Float32Array(n).fill(1);
+  const y = new Float32Array(n);
+  x[at] = 3e38;
+  y[at] = -3e38;
+  return { n, x, y };
+}
+
+/** The message `run` throws, or 'no error'. */
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  return 'no error';
+}
+
 describe('the elementwise WebAssembly SIMD kernels', () => {
   it('fit in a module under 4 KB (browsers compile only that much synchronously)', () => {
     expect(elementwiseModule().length).toBeLessThan(4096);
@@ -109,19 +128,10 @@ describe('the elementwise WebAssembly SIMD kernels', () => {
   });
 
   it('mse names a gradient that overflows float32, with the kernels on as without', () => {
-    const n = 4096;
-    const x = new Float32Array(n).fill(1);
-    const y = new Float32Array(n);
-    x[3001] = 3e38;
-    y[3001] = -3e38;
-    const { wasm, ts } = bothPaths(useWasmElementwise, () => {
-      try {
-        mse.grad({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum', out: new Float32Array(n) });
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'no error';
-    });
+    const { n, x, y } = wideApart(4096, 3001);
+    const { wasm, ts } = bothPaths(useWasmElementwise, () =>
+      errorOf(() => mse.grad({ data: x, shape: [n] }, { data: y, shape: [n] }, { reduction: 'sum', out: new Float32Array(n) })),
+    );
     expect(wasm).toMatch(/mse: .*gradient at input\[3001\]/);
     expect(ts).toBe(wasm);
     // the value alone is finite (3.6e77 in float64, the 4095 ones below its half-ulp): no gradient, no error
@@ -132,21 +142,12 @@ describe('the elementwise WebAssembly SIMD kernels', () => {
   });
 
   it('huber names a gradient that overflows float32 where |c| δ passes the float32 maximum (its kernel then checks)', () => {
-    const n = 4096;
-    const x = new Float32Array(n).fill(1);
-    const y = new Float32Array(n);
-    x[2050] = 3e38;
-    y[2050] = -3e38;
+    const { n, x, y } = wideApart(4096, 2050);
     // δ = 1e39 and the sum: |c| δ > 3.4e38, and the slope d = 6e38 is Infinity in float32 (mae's
     // and smoothL1Loss's slopes, at most |c| <= 1, never overflow)
-    const { wasm, ts } = bothPaths(useWasmElementwise, () => {
-      try {
-        huber.grad({ data: x, shape: [n] }, { data: y, shape: [n] }, { delta: 1e39, reduction: 'sum', out: new Float32Array(n) });
-      } catch (e) {
-        return (e as Error).message;
-      }
-      return 'no error';
-    });
+    const { wasm, ts } = bothPaths(useWasmElementwise, () =>
+      errorOf(() => huber.grad({ data: x, shape: [n] }, { data: y, shape: [n] }, { delta: 1e39, reduction: 'sum', out: new Float32Array(n) })),
+    );
     expect(wasm).toMatch(/huber: .*gradient at input\[2050\]/);
     expect(ts).toBe(wasm);
   });

@@ -109,8 +109,6 @@ export const simd = {
   i32x4ShrS: s(0xac),
   i32x4Shl: s(0xab),
   i32x4Sub: s(0xb1),
-  i32x4MaxU: s(0xb9),
-  i32x4GtU: s(0x3c),
   i64x2Add: s(0xce),
   i64x2Shl: s(0xcb),
   f64x2Add: s(0xf0),

@@ -75,10 +75,10 @@ export const splat = (v: number): Code => cat(op.f64(v), simd.f64x2Splat);
  * ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7)), or NaN when check = 1 and a stored gradient
  * is not finite. sumLoop adds v - v to each term instead (v the stored gradient): 0 when v is
  * finite, which changes no lane's bits (a lane starts at +0 and is never -0), NaN otherwise; the
- * kernel keeps the unsigned maximum of every stored vector's bits shifted left by one (two
- * integer ops per four elements, where the loop's form took four per pair) and tests it once.
- * With check = 0 it skips that work: for callers that know no stored gradient can be ±Infinity
- * or NaN (elementwiseWasm.ts: a loss whose |∂ℓ/∂x| is bounded, on finite arguments). A loss with `mayRefuse` also returns NaN when a pair cleared a
+ * kernel ORs the float32 v - v of every stored vector (one op per four elements, where the
+ * loop's form took four per pair). With check = 0 it skips that work: for callers that know no
+ * stored gradient can be ±Infinity or NaN (elementwiseWasm.ts: a loss whose |∂ℓ/∂x| is bounded,
+ * on finite arguments). A loss with `mayRefuse` also returns NaN when a pair cleared a
  * lane of p.keep (its caller then runs the block in TypeScript, which takes every case).
  */
 export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
@@ -103,10 +103,10 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
   // the pair in the low floats of x4 and y4 into accumulator k, its float32 gradient left in w
   const pair = (k: number) => cat(get(x4), simd.f64x2PromoteLow, set(p.x), get(y4), simd.f64x2PromoteLow, set(p.y), loss.pair(p, scratch), accumulate(k));
   // four elements at byte i + offset: two pairs, into accumulators k and k + 1
-  // when check = 1, the stored gradients v (in w): bad = max_u(bad, v << 1), each lane's float32
-  // bits without the sign, at least 0xff000000 only once a v is ±Infinity or NaN; a branch on the
-  // parameter skips it for callers whose gradients cannot overflow (one scalar test, no vector op)
-  const checkStored = cat(get(CHECK), op.if, get(bad), get(w), op.i32(1), simd.i32x4Shl, simd.i32x4MaxU, set(bad), op.end);
+  // when check = 1, the stored gradients v (in w): bad |= v - v (0 bits unless one is not finite);
+  // a branch on the parameter skips it for callers whose gradients cannot overflow (one scalar
+  // test, no vector op)
+  const checkStored = cat(get(CHECK), op.if, get(bad), get(w), get(w), simd.f32x4Sub, simd.or, set(bad), op.end);
   const half = (k: number, offset: number) =>
     cat(
       get(X),
@@ -279,9 +279,6 @@ export function octetLoop<S>(loss: PairLoss<S>, memory?: Scratch): Func {
     op.f64(NaN),
     get(CHECK),
     get(bad),
-    op.i32(0xfeffffff | 0),
-    simd.i32x4Splat,
-    simd.i32x4GtU,
     simd.anyTrue,
     op.i32And,
     loss.mayRefuse ? cat(get(p.keep), simd.i64x2AllTrue, op.i32Eqz, op.i32Or) : [],

@@ -20,11 +20,14 @@ export function fail(fn: string, subject: string, expected: string, actual: stri
 }
 
 /**
- * Throws `fn: <what> overflows float64 for these arguments, got <value>`: every argument was
- * finite, yet the result is not (e.g. `mse([1e200], [-1e200])`). Never returned as Infinity.
+ * Throws `fn: <what> must be finite, got <value>: it overflows <type> for these (finite)
+ * arguments`: every argument was finite, yet the result is not (e.g. `mse([1e200], [-1e200])`).
+ * Never returned as Infinity. `type` is where it overflowed: float64 (the default: the
+ * computation) or float32 (a gradient stored into a caller's Float32Array `out`).
  */
-export function overflow(fn: string, what: string, value: number): never {
-  throw new LossInputError(fn, `${what} must be finite, got ${describe(value)}: it overflows float64 for these (finite) arguments`);
+export function overflow(fn: string, what: string, value: number, type: 'float64' | 'float32' = 'float64'): never {
+  const where = type === 'float32' ? "float32 (options.out's type)" : 'float64';
+  throw new LossInputError(fn, `${what} must be finite, got ${describe(value)}: it overflows ${where} for these (finite) arguments`);
 }
 
 /** A short, readable rendering of any value for an error message. */

@@ -7,7 +7,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
+  categoricalCrossEntropy,
   crossEntropy,
+  gaussianNllLoss,
+  klDivergence,
   entropy,
   focalLoss,
   LossInputError,
@@ -22,7 +25,7 @@ import {
   sigmoidFocalLoss,
 } from '../../src';
 import { flatten } from '../helpers/close';
-import { lossCases, withInput, type InputKind, type LossCase } from '../helpers/lossCases';
+import { gradientsOf, lossCases, withInput, type InputKind, type LossCase } from '../helpers/lossCases';
 
 const tensor = (rows: number[][], Kind: typeof Float64Array | typeof Float32Array = Float64Array) => ({ data: Kind.from(rows.flat()), shape: [rows.length, rows[0]!.length] });
 
@@ -91,6 +94,7 @@ describe.each(lossCases())('$name with hostile numbers', (c) => {
   });
 
   it('gives finite values and gradients, or a clear error, on extreme finite inputs', () => {
+    const sizes = gradientsOf(c, loss.grad(...c.args, options)).map((g) => g.length);
     let finite = 0;
     for (const x of extremeInputs(c)) {
       for (const reduction of ['mean', 'none']) {
@@ -99,6 +103,9 @@ describe.each(lossCases())('$name with hostile numbers', (c) => {
         if (finiteOrRejected(what, () => loss(...withInput(c, x), opts)) === 'finite') finite++;
         finiteOrRejected(`${what}.grad`, () => loss.grad(...withInput(c, x), opts));
         finiteOrRejected(`${what}.grad float32`, () => loss.grad(...withInput(c, tensor(x, Float32Array)), opts));
+        // a float64 gradient beyond 3.4e38 that a Float32Array out would hold as ±Infinity is named, never stored silently
+        const out = sizes.map((n) => new Float32Array(n));
+        finiteOrRejected(`${what}.grad into Float32Array`, () => loss.grad(...withInput(c, x), { ...opts, out: c.gradients > 1 ? out : out[0] }));
       }
     }
     expect(finite, 'most extreme inputs have a finite loss').toBeGreaterThan(0);
@@ -182,5 +189,32 @@ describe('helpers reject non-finite and rank-0 input and never return NaN or ±I
     expect(() => sigmoid([0, -Infinity])).toThrow('sigmoid: x[1] must be a finite number, got -Infinity');
     expect(sigmoid(-1e300)).toBe(0);
     expect(sigmoid(1e300)).toBe(1);
+  });
+});
+
+describe('a gradient finite in float64 that a Float32Array out cannot hold', () => {
+  const f32 = (n: number) => new Float32Array(n);
+  const beyondFloat32 = /must be finite, got -?Infinity: it overflows float32 \(options\.out's type\) for these \(finite\) arguments$/;
+  it.each([
+    // a row summing to 2e-300: -t / p / Σp reaches -5e299 (Keras's gradient)
+    ['categoricalCrossEntropy', 'input[0]', (out?: Float32Array) => categoricalCrossEntropy.grad([[1e-300, 1e-300]], [[1, 0]], out ? { out } : {})],
+    // a class weight of 1e300 (the weighted rows, softRow)
+    ['crossEntropy', 'input[0]', (out?: Float32Array) => crossEntropy.grad([[0, 0, 0]], [0], { weight: [1e300, 1, 1], reduction: 'sum', ...(out ? { out } : {}) })],
+    // the elementwise loop: -t / x = -1e300
+    ['klDivergence', 'input[0]', (out?: Float32Array) => klDivergence.grad([1e-300], [1], { reduction: 'sum', ...(out ? { out } : {}) })],
+  ])('%s names %s, and a Float64Array holds it', (fn, at, call) => {
+    const n = flatten(call()).length;
+    expect(() => call(f32(n))).toThrow(LossInputError);
+    expect(() => call(f32(n))).toThrow(new RegExp(`^${fn}: the gradient at ${at.replace(/[[\]]/g, '\\$&')} ${beyondFloat32.source}`));
+    const g = flatten(call());
+    expect(g.every(Number.isFinite) && g.some((v) => Math.abs(v) > 3.5e38)).toBe(true);
+  });
+
+  it('names the argument of a second gradient (gaussianNllLoss: variance)', () => {
+    // d/dx = (x - y) / v = 1e39; then d/dv = (1 - (x - y)² / v) / 2v = -5e53 at x - y = 1e15, v = 1e-12 (d/dx 1e27)
+    const call = () => gaussianNllLoss.grad([1e33, 0], [0, 0], [1e-6, 1], { reduction: 'sum', out: [f32(2), f32(2)] });
+    expect(call).toThrow(new RegExp(`^gaussianNllLoss: the gradient at input\\[0\\] ${beyondFloat32.source}`));
+    const variance = () => gaussianNllLoss.grad([1e15, 0], [0, 0], [1e-12, 1], { reduction: 'sum', out: [f32(2), f32(2)] });
+    expect(variance).toThrow(new RegExp(`^gaussianNllLoss: the gradient at variance\\[0\\] ${beyondFloat32.source}`));
   });
 });

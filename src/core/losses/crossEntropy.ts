@@ -71,6 +71,8 @@ export const crossEntropy = defineLoss<ClassIndices | Values, typeof spec, Retur
   // One pass per row gives the row's loss and its gradient together.
   valueAndGrad: (c, out) => pass(c, out),
   writesEveryElement: true,
+  // class-index rows (hardRows) write scale (softmax - one-hot) with |scale| <= 1: every |g| <= 1
+  gradientsChecked: (c) => c.hard,
 });
 
 type Prepared = ReturnType<typeof prepare>;

@@ -1,5 +1,6 @@
 import { describe, fail, overflow } from '../errors';
 import { assertPlainOptions, defaultsOf, parseOptions, type Defaults, type OptionSpec, type OptionsOf, type Parsed } from '../options';
+import { firstNonFinite } from '../tensor/finite';
 import { memoryOf, overlaps } from '../tensor/memory';
 import { shapeLike } from '../tensor/shapeLike';
 import type { FloatArray, GradOf, Reduction, Values } from '../tensor/types';
@@ -70,6 +71,15 @@ export interface LossDefinition<T, S extends OptionSpec, C extends { size: numbe
    * defineLoss zeroes a caller's `out` first, so no element keeps a stale value.
    */
   writesEveryElement?: boolean;
+  /**
+   * `true` for a call whose gradients need no scan: the loss throws itself on a gradient that is
+   * not finite as stored (after the rounding to a Float32Array `out`), as elementwiseLoss's loop
+   * does in its sum, or a bound shows none can be (crossEntropy's class-index rows: |g| <= 1).
+   * Otherwise defineLoss scans the written gradients (firstNonFinite, about 0.3 ns an element)
+   * and names the first that is not: a gradient finite in float64 that a Float32Array rounds to
+   * ±Infinity never comes back silently.
+   */
+  gradientsChecked?: (c: C) => boolean;
 }
 
 /**
@@ -113,6 +123,8 @@ export interface MultiLossDefinition<S extends OptionSpec, C> {
   valueAndGrad?(c: C, outs: FloatArray[]): number | Float64Array;
   /** As `LossDefinition.writesEveryElement`. */
   writesEveryElement?: boolean;
+  /** As `LossDefinition.gradientsChecked`. */
+  gradientsChecked?: (c: C) => boolean;
 }
 
 function isFloatArray(x: unknown): x is FloatArray {
@@ -164,6 +176,15 @@ export function checkedValue(fn: string, value: number | Float64Array): number |
   return value;
 }
 
+/**
+ * Throws unless every gradient written is finite, naming the first that is not: `the gradient
+ * at input[3] must be finite, got Infinity: it overflows float32 (options.out's type) ...`.
+ */
+function checkedGradient(fn: string, gradient: FloatArray, arg: string): void {
+  const i = firstNonFinite(gradient);
+  if (i >= 0) overflow(fn, `the gradient at ${arg}[${i}]`, gradient[i]!, gradient instanceof Float32Array ? 'float32' : 'float64');
+}
+
 /** Builds the public function of a loss of several arguments from its definition. */
 export function defineMultiLoss<A extends readonly unknown[], G, S extends OptionSpec, C>(
   def: MultiLossDefinition<S, C>,
@@ -197,6 +218,7 @@ export function defineMultiLoss<A extends readonly unknown[], G, S extends Optio
       def.grad(c, buffers);
     }
     if (withValue) checkedValue(fn, value);
+    if (!def.gradientsChecked?.(c)) buffers.forEach((b, k) => checkedGradient(fn, b, names[k]!));
     const grads = outs ?? buffers.map((b, k) => shapeLike(args[def.differentiable[k]!] as Values, b as Float64Array));
     return { value, grad: (grads.length > 1 ? grads : grads[0]) as G };
   };
@@ -226,6 +248,7 @@ export function defineLoss<T, S extends OptionSpec, C extends { size: number }>(
     grad: (c, outs) => def.grad(c, outs[0]!),
     ...(def.valueAndGrad ? { valueAndGrad: (c: C, outs: FloatArray[]) => def.valueAndGrad!(c, outs[0]!) } : {}),
     writesEveryElement: def.writesEveryElement === true,
+    ...(def.gradientsChecked ? { gradientsChecked: def.gradientsChecked } : {}),
   });
   return multi;
 }

@@ -64,6 +64,8 @@ export const tripletMarginLoss = defineMultiLoss<[anchor: Values, positive: Valu
   },
   valueAndGrad: (c, outs) => pass(c, outs),
   writesEveryElement: true,
+  // p = 2: each slope δ_j / d has |δ_j| <= d, so |g| <= 2 |scale| <= 2 (other p may exceed float32: 0 < p < 1)
+  gradientsChecked: (c) => c.p === 2,
 });
 
 type Prepared = ReturnType<typeof prepare>;

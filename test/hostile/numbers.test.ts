@@ -195,19 +195,34 @@ describe('helpers reject non-finite and rank-0 input and never return NaN or ±I
 describe('a gradient finite in float64 that a Float32Array out cannot hold', () => {
   const f32 = (n: number) => new Float32Array(n);
   const beyondFloat32 = /must be finite, got -?Infinity: it overflows float32 \(options\.out's type\) for these \(finite\) arguments$/;
+  // each case: the gradient into a Float32Array `out`, and (out null) into the loss's own Float64Array
   it.each([
     // a row summing to 2e-300: -t / p / Σp reaches -5e299 (Keras's gradient)
-    ['categoricalCrossEntropy', 'input[0]', (out?: Float32Array) => categoricalCrossEntropy.grad([[1e-300, 1e-300]], [[1, 0]], out ? { out } : {})],
+    [
+      'categoricalCrossEntropy',
+      'input[0]',
+      (out: Float32Array | null) => (out ? categoricalCrossEntropy.grad([[1e-300, 1e-300]], [[1, 0]], { out }) : categoricalCrossEntropy.grad([[1e-300, 1e-300]], [[1, 0]])),
+    ],
     // a class weight of 1e300 (the weighted rows, softRow)
-    ['crossEntropy', 'input[0]', (out?: Float32Array) => crossEntropy.grad([[0, 0, 0]], [0], { weight: [1e300, 1, 1], reduction: 'sum', ...(out ? { out } : {}) })],
+    [
+      'crossEntropy',
+      'input[0]',
+      (out: Float32Array | null) =>
+        out
+          ? crossEntropy.grad([[0, 0, 0]], [0], { weight: [1e300, 1, 1], reduction: 'sum', out })
+          : crossEntropy.grad([[0, 0, 0]], [0], { weight: [1e300, 1, 1], reduction: 'sum' }),
+    ],
     // the elementwise loop: -t / x = -1e300
-    ['klDivergence', 'input[0]', (out?: Float32Array) => klDivergence.grad([1e-300], [1], { reduction: 'sum', ...(out ? { out } : {}) })],
-  ])('%s names %s, and a Float64Array holds it', (fn, at, call) => {
-    const n = flatten(call()).length;
-    expect(() => call(f32(n))).toThrow(LossInputError);
-    expect(() => call(f32(n))).toThrow(new RegExp(`^${fn}: the gradient at ${at.replace(/[[\]]/g, '\\$&')} ${beyondFloat32.source}`));
-    const g = flatten(call());
+    [
+      'klDivergence',
+      'input[0]',
+      (out: Float32Array | null) => (out ? klDivergence.grad([1e-300], [1], { reduction: 'sum', out }) : klDivergence.grad([1e-300], [1], { reduction: 'sum' })),
+    ],
+  ] as const)('%s names %s, and a Float64Array holds it', (fn, at, call) => {
+    const g = flatten(call(null));
     expect(g.every(Number.isFinite) && g.some((v) => Math.abs(v) > 3.5e38)).toBe(true);
+    expect(() => call(f32(g.length))).toThrow(LossInputError);
+    expect(() => call(f32(g.length))).toThrow(new RegExp(`^${fn}: the gradient at ${at.replace(/[[\]]/g, '\\$&')} ${beyondFloat32.source}`));
   });
 
   it('names the argument of a second gradient (gaussianNllLoss: variance)', () => {

@@ -3,6 +3,7 @@ import { gradScale, reduce } from '../reduce';
 import { checkFinite } from '../tensor/finite';
 import { assertSameShape, toFlat } from '../tensor/flatten';
 import type { FloatArray, Reduction, Values } from '../tensor/types';
+import { RunningTotal } from '../math/twoSum';
 
 /**
  * Which loss boxPass computes: torchvision's generalized, distance and complete IoU losses, and
@@ -103,7 +104,7 @@ export function boxPass(fn: string, c: Boxes, kind: BoxLoss, out: FloatArray | n
   const items = c.reduction === 'none' ? new Float64Array(rows) : null;
   // CIoU's IoU and DIoU terms use torchvision's default eps whatever the loss's eps; the loss's eps enters α only
   const eps = kind === 'ciou' ? CIOU_DIOU_EPS : c.eps;
-  let total = 0;
+  const total = new RunningTotal();
   for (let r = 0, o = 0; r < rows; r++, o += 4) {
     const x1 = b1[o]!;
     const y1 = b1[o + 1]!;
@@ -199,7 +200,7 @@ export function boxPass(fn: string, c: Boxes, kind: BoxLoss, out: FloatArray | n
       if (!(ue > 0)) fail(fn, `the union of boxes1[${r}] and boxes2[${r}]`, 'positive when options.eps is 0', '0');
       overflow(fn, `the loss of box ${r}`, l);
     }
-    total += l;
+    total.add(l);
     if (items) items[r] = l;
     if (!out) continue;
 
@@ -222,5 +223,5 @@ export function boxPass(fn: string, c: Boxes, kind: BoxLoss, out: FloatArray | n
     out[o + 2] = g2;
     out[o + 3] = g3;
   }
-  return reduce(fn, c.reduction, total, rows, items);
+  return reduce(fn, c.reduction, total.value(), rows, items);
 }

@@ -1,6 +1,6 @@
 import { fail } from '../errors';
 import { reduction, type Parsed } from '../options';
-import { twoSumError } from '../math/twoSum';
+import { RunningTotal, twoSumError } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { FloatArray, Values } from '../tensor/types';
@@ -42,13 +42,13 @@ export const categoricalHinge = defineLoss<Values, typeof spec, ReturnType<typeo
   prepare,
   value({ x, y, rows, cols, reduction }) {
     const items = reduction === 'none' ? new Float64Array(rows) : null;
-    let total = 0;
+    const total = new RunningTotal();
     for (let r = 0; r < rows; r++) {
       const l = Math.max(0, margin(negative(x, y, r * cols, cols), positive(x, y, r * cols, cols)));
-      total += l;
+      total.add(l);
       if (items) items[r] = l;
     }
-    return reduce('categoricalHinge', reduction, total, rows, items);
+    return reduce('categoricalHinge', reduction, total.value(), rows, items);
   },
   // d/dx_j (neg - pos + 1) = (1 - y_j)/k on the k argmax entries of (1 - y) x, minus y_j
   grad({ x, y, rows, cols, reduction }, out) {

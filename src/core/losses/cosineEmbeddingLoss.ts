@@ -7,6 +7,7 @@ import { defineMultiLoss } from './defineLoss';
 import { readEmbeddings } from './embeddings';
 import { assertSigns } from './signs';
 import * as twoSumModule from '../math/twoSum';
+import { RunningTotal } from '../math/twoSum';
 
 // module-local binding (see bceFromLogits)
 const twoSumErr = twoSumModule.twoSumError;
@@ -84,18 +85,18 @@ function pass(c: Prepared, da: FloatArray | null, db: FloatArray | null): number
   const scale = gradScale('cosineEmbeddingLoss', c.reduction, rows);
   const items = c.reduction === 'none' ? new Float64Array(rows) : null;
   const pair = new CosinePair();
-  let total = 0;
+  const total = new RunningTotal();
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     pair.measure(a, b, o, cols);
     const similar = y[r] === 1;
     const l = similar ? pair.oneMinusCos : Math.max(0, pair.cos - margin);
-    total += l;
+    total.add(l);
     if (items) items[r] = l;
     // minus d cos for y = 1; d cos where cos >= m for y = -1 (the gradient passes at the kink), else 0
     if (da) pair.grad(a, b, o, cols, similar ? -scale : pair.cos - margin >= 0 ? scale : 0, da, db!);
   }
-  return reduce('cosineEmbeddingLoss', c.reduction, total, rows, items);
+  return reduce('cosineEmbeddingLoss', c.reduction, total.value(), rows, items);
 }
 
 /** A power of two that brings the sums of any finite row pair into range. */

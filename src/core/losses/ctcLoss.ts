@@ -5,6 +5,7 @@ import type { FloatArray, GradOf, Tensor } from '../tensor/types';
 import { fromNested3, isNested3, readCtcBatch, type CtcLengths, type CtcLogProbs, type CtcTargets, type NestedLogProbs } from './ctcInputs';
 import { ctcBackward, ctcExtend, ctcForward, ctcWork } from './ctcKernel';
 import { defineMultiLoss, type ValueAndGrad } from './defineLoss';
+import { RunningTotal } from '../math/twoSum';
 
 const fn = 'ctcLoss';
 
@@ -84,7 +85,7 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
   const items = c.reduction === 'none' ? new Float64Array(N) : null;
   const mean = c.reduction === 'mean';
   const scale = gradScale(fn, c.reduction, N);
-  let total = 0;
+  const total = new RunningTotal();
   for (let n = 0; n < N; n++) {
     const L = targetLengths[n]!;
     const Ti = inputLengths[n]!;
@@ -98,10 +99,10 @@ function pass(c: Prepared, out: FloatArray | null): number | Float64Array {
     }
     const per = mean ? 1 / Math.max(L, 1) : 1;
     if (out) ctcBackward(w, out, n * C, N * C, L, Ti, scale * per);
-    total += nll * per;
+    total.add(nll * per);
     if (items) items[n] = nll;
   }
-  return reduce(fn, c.reduction, total, N, items);
+  return reduce(fn, c.reduction, total.value(), N, items);
 }
 
 /** `[T, N, C]` nested arrays as a tensor: shapeLike nests two levels, so their gradient is nested here. */

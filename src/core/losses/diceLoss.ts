@@ -5,6 +5,7 @@ import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
+import { RunningTotal } from '../math/twoSum';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -49,13 +50,13 @@ export const diceLoss = defineLoss({
   prepare,
   value(c) {
     const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
-    let total = 0;
+    const total = new RunningTotal();
     for (let r = 0; r < c.rows; r++) {
       const l = rowSums(c, r)[LOSS]!;
-      total += l;
+      total.add(l);
       if (items) items[r] = l;
     }
-    return reduce('diceLoss', c.reduction, total, c.rows, items);
+    return reduce('diceLoss', c.reduction, total.value(), c.rows, items);
   },
   // With D = (2I + s)/(U + s) = 1 - ℓ: d/dp_j [1 - D] = -[2 y_j (U + s) - (2I + s)] / (U + s)^2
   //   = (D - 2 y_j) / (U + s) = [(1 - y_j) D - y_j (1 + ℓ)] / (U + s),

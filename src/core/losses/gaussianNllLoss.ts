@@ -4,6 +4,7 @@ import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat } from '../tensor/flatten';
 import type { FloatArray, GradOf, Values } from '../tensor/types';
 import { defineMultiLoss } from './defineLoss';
+import { RunningTotal } from '../math/twoSum';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -62,7 +63,7 @@ function pass(c: Prepared, dx: FloatArray | null, dv: FloatArray | null): number
   const s = dx ? gradScale('gaussianNllLoss', c.reduction, size) : 0;
   const items = c.reduction === 'none' ? new Float64Array(size) : null;
   const k = c.full ? HALF_LOG_2PI : 0;
-  let total = 0;
+  const total = new RunningTotal();
   // d/dv sums `per` terms a variance: in float64 (a Float32Array out gets the rounded sums)
   const sums = dv === null ? null : dv instanceof Float64Array ? dv.fill(0) : new Float64Array(dv.length);
   for (let i = 0; i < size; i++) {
@@ -72,7 +73,7 @@ function pass(c: Prepared, dx: FloatArray | null, dv: FloatArray | null): number
     // d (d / v), not d² / v: d² may overflow (or underflow) where d² / v does not
     const q = d * (d / vi);
     const l = 0.5 * (Math.log(vi) + q) + k;
-    total += l;
+    total.add(l);
     if (items) items[i] = l;
     // d/dx = d / v; d/dv = (1/v - d²/v²) / 2 = (1 - q) / (2 v), at the clamped v (as PyTorch's autograd)
     if (dx) {
@@ -82,7 +83,7 @@ function pass(c: Prepared, dx: FloatArray | null, dv: FloatArray | null): number
   }
   if (dv && sums !== dv) dv.set(sums!);
   // a gradient that overflows (x - y = 1e300, or float32 storage) is named by defineMultiLoss's scan
-  return reduce('gaussianNllLoss', c.reduction, total, size, items);
+  return reduce('gaussianNllLoss', c.reduction, total.value(), size, items);
 }
 
 function prepare(args: readonly unknown[], o: Parsed<typeof spec>) {

@@ -5,6 +5,7 @@ import type { FloatArray, GradOf, Values } from '../tensor/types';
 import * as twoSumModule from '../math/twoSum';
 import { defineMultiLoss } from './defineLoss';
 import { assertSigns } from './signs';
+import { RunningTotal } from '../math/twoSum';
 
 // module-local bindings (see bceFromLogits)
 const { compensated, twoSumError } = twoSumModule;
@@ -62,7 +63,7 @@ function pass(c: Prepared, d1: FloatArray | null, d2: FloatArray | null): number
   const { x1, x2, y, size, margin } = c;
   const s = gradScale('marginRankingLoss', c.reduction, size);
   const items = c.reduction === 'none' ? new Float64Array(size) : null;
-  let total = 0;
+  const total = new RunningTotal();
   for (let i = 0; i < size; i++) {
     // z = -y (x1 - x2) + m with both roundings compensated (y = ±1, so -y d is exact): its sign, and
     // with it whether the pair is active, is the exact one even where m cancels x1 - x2
@@ -71,7 +72,7 @@ function pass(c: Prepared, d1: FloatArray | null, d2: FloatArray | null): number
     const zhi = t + margin;
     const z = compensated(zhi, twoSumError(t, margin, zhi) - y[i]! * twoSumError(x1[i]!, -x2[i]!, d));
     const l = z > 0 ? z : 0;
-    total += l;
+    total.add(l);
     if (items) items[i] = l;
     // d/dx1 max(0, z) = -y, d/dx2 = y, where z >= 0 (the gradient passes at z = 0, as PyTorch)
     if (d1) {
@@ -80,7 +81,7 @@ function pass(c: Prepared, d1: FloatArray | null, d2: FloatArray | null): number
       d2![i] = g;
     }
   }
-  return reduce('marginRankingLoss', c.reduction, total, size, items);
+  return reduce('marginRankingLoss', c.reduction, total.value(), size, items);
 }
 
 function prepare(args: readonly unknown[], o: Parsed<typeof spec>) {

@@ -7,6 +7,7 @@ import { defineMultiLoss } from './defineLoss';
 import { readEmbeddings } from './embeddings';
 import { normSlope, rowDistance } from './pairwiseDistance';
 import { tripletWasmRows } from './tripletMarginWasm';
+import { RunningTotal } from '../math/twoSum';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -93,13 +94,13 @@ function euclideanRows(c: Prepared, scale: number, items: Float64Array | null, g
   const scratch: Scratch = { u: new Float64Array(c.cols), v: new Float64Array(c.cols), w: new Float64Array(c.swap ? c.cols : 0), sq: new Float64Array(3) };
   const fast = c.swap ? null : tripletWasmRows(c, scale, items, g, (r) => euclideanRow(c, r, scale, scratch, g));
   if (fast !== null) return fast;
-  let total = 0;
+  const total = new RunningTotal();
   for (let r = 0; r < c.rows; r++) {
     const l = euclideanRow(c, r, scale, scratch, g);
-    total += l;
+    total.add(l);
     if (items) items[r] = l;
   }
-  return total;
+  return total.value();
 }
 
 /** The float64 scratch rows of euclideanRow: the differences, and the sums of their squares. */
@@ -287,7 +288,7 @@ function zeroRow(o: number, cols: number, [ga, gp, gn]: [FloatArray, FloatArray,
 function normRows(c: Prepared, scale: number, items: Float64Array | null, g: [FloatArray, FloatArray, FloatArray] | null): number {
   const fn = 'tripletMarginLoss';
   const { a, pos, neg, rows, cols, margin, p, eps, swap } = c;
-  let total = 0;
+  const total = new RunningTotal();
   for (let r = 0; r < rows; r++) {
     const o = r * cols;
     const dap = finite(fn, c, 'anchor-positive', r, rowDistance(a, o, pos, o, cols, p, eps));
@@ -296,12 +297,12 @@ function normRows(c: Prepared, scale: number, items: Float64Array | null, g: [Fl
     const wan = dan < dpn ? 1 : dan === dpn ? (swap ? 0.5 : 1) : 0;
     const z = margin + dap - Math.min(dan, dpn);
     const l = z > 0 ? z : 0;
-    total += l;
+    total.add(l);
     if (items) items[r] = l;
     if (g && !(z >= 0)) zeroRow(o, cols, g);
     else if (g) normGradient(c, o, scale, dap, dan, dpn, wan, g[0], g[1], g[2]);
   }
-  return total;
+  return total.value();
 }
 
 /**

@@ -1,6 +1,7 @@
 import { stagedArray } from '../math/wasmStaging';
 import { TRIPLET_BLOCK, TRIPLET_RES_AT, TRIPLET_RES_ROWS, tripletKernelsFor, type TripletRows } from '../math/wasmTriplet';
 import type { FloatArray } from '../tensor/types';
+import { RunningTotal } from '../math/twoSum';
 
 /** What tripletMarginLoss's rows read: the inputs `[rows, cols]` and the options used at p = 2. */
 export interface TripletRowsInput {
@@ -51,7 +52,7 @@ export function tripletWasmRows(
   const res = new Float64Array(buffer, TRIPLET_RES_AT, 2 * block);
   const inputs = [a, pos, neg].map((v, i) => stagedArray(v, buffer, INPUTS_AT + i * 4 * TRIPLET_BLOCK, 4, capacity));
   const grads = g === null ? [] : g.map((v, i) => stagedArray(v, buffer, GRADS_AT + i * 4 * TRIPLET_BLOCK, width, capacity));
-  let total = 0;
+  const total = new RunningTotal();
   for (let r0 = 0; r0 < rows; r0 += block) {
     const m = Math.min(block, rows - r0);
     const from = r0 * cols;
@@ -62,9 +63,9 @@ export function tripletWasmRows(
     for (const s of grads) s.copyOut(from, to);
     for (let i = 0; i < m; i++) {
       const l = res[2 * i + 1] === 0 ? res[2 * i]! : slowRow(r0 + i);
-      total += l;
+      total.add(l);
       if (items) items[r0 + i] = l;
     }
   }
-  return total;
+  return total.value();
 }

@@ -5,14 +5,16 @@ import { softplusKernelsFor } from '../math/wasmSoftplus';
 import * as bceModule from './bceFromLogits';
 import type { Elements, FastBlock } from './elementwise';
 import { stagedBlocks } from './elementwiseWasm';
+import * as laneModule from '../math/laneSums';
 
 // module-local bindings (see bceFromLogits)
+const { addToLanes, LANE_SLOTS, laneBlockSum } = laneModule;
 const expUnchecked = expModule.expUnchecked;
 const fastLogNormal = logModule.fastLogNormal;
 const CANCELLED = bceModule.CANCELLED;
 
-/** The eight float64 lanes of a float32 block, as sumLoop's (elementwise.ts). */
-const LANES = new Float64Array(8);
+/** The eight float64 lanes of a float32 block with its folds' sum and error, as sumLoop's (elementwise.ts; math/laneSums.ts). */
+const LANES = new Float64Array(LANE_SLOTS);
 /** A compensated block's error, as sumLoop's `partErr` (the FastBlock's `error`, which the loop adds to its running error). */
 const PART_ERROR = new Float64Array(1);
 
@@ -107,11 +109,10 @@ function bceLogitsBlock(x: FloatArray, y: FloatArray, out: FloatArray | null, fr
       lane = other;
       other = t;
     } else {
-      const j = (i - from) & 7;
-      lanes[j] = lanes[j]! + l;
+      addToLanes(lanes, l, i - from, to - from);
     }
   }
-  if (!compensate) return lanes[0]! + lanes[2]! + (lanes[4]! + lanes[6]!) + (lanes[1]! + lanes[3]! + (lanes[5]! + lanes[7]!));
+  if (!compensate) return laneBlockSum(lanes);
   const part = lane + other;
   const bb = part - lane;
   PART_ERROR[0] = lane - (part - bb) + (other - bb) + laneErr + otherErr;

@@ -105,10 +105,12 @@ export const BLOCK = 8192;
  *   is compensated too, so the total is within about an ulp of the exact sum of the terms
  *   (PyTorch's pairwise sums are as good). On float32 input and target (`compensate` false) a
  *   block runs in eight plain float64 lanes (element i in lane i mod 8 of its block, in `eight`),
- *   added as ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7)): the order of the WebAssembly
- *   kernels' four f64x2 accumulators (the same bits), whose add chains are then a quarter as
- *   long; far below the inputs' own rounding. Measured on 1e7 squares against their exact BigInt
- *   sum: float64 0 (the sum correctly rounded), float32 9.4e-15 with two lanes, a plain sum 7.7e-13.
+ *   each 64 elements' lanes added as ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7)) (the order
+ *   of the WebAssembly kernels' four f64x2 accumulators: the same bits) into the block's sum with
+ *   its error (TwoSum), the lanes then cleared; the block's part is that sum plus its error. Eight
+ *   lanes keep the add chains a quarter as long, and the 64-element folds keep them short: the
+ *   mean of the bench's 1e6 and 1e7 float32 squares came 1.4-1.6e-15 from the exact one with the
+ *   lanes over whole blocks of 8192 (PyTorch float64: exact), 0 with the folds (as float64 input).
  * - Non-finite values: each written gradient v (as stored: rounded to float32 for a Float32Array
  *   out) adds v - v, 0 or NaN, to its term, so the total is not finite when an element, a term or
  *   a gradient is not (a finite g that rounds to Infinity in float32 included); the caller then
@@ -152,6 +154,9 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
       let other = 0;
       let laneErr = 0;
       let otherErr = 0;
+      // float32 arguments: the eight lanes' sums of each 64 elements, added with their errors
+      let sub = 0;
+      let subErr = 0;
       if (!compensate) eight!.fill(0);
       for (let i = from; i < to; i++) {
         const xi = x[i]!;
@@ -180,6 +185,14 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
           const e = eight!;
           const j = (i - from) & 7;
           e[j] = e[j]! + l;
+          if (((i - from) & 63) === 63 || i === to - 1) {
+            const p = e[0]! + e[2]! + (e[4]! + e[6]!) + (e[1]! + e[3]! + (e[5]! + e[7]!));
+            const t = sub + p;
+            const bb = t - sub;
+            subErr += sub - (t - bb) + (p - bb);
+            sub = t;
+            for (let z = 0; z < 8; z++) e[z] = 0;
+          }
         }
       }
       if (compensate) {
@@ -187,8 +200,7 @@ function sumLoop(k: Pointwise, e: Elements, out: FloatArray | null, items: Float
         const bb = part - lane;
         partErr = lane - (part - bb) + (other - bb) + laneErr + otherErr;
       } else {
-        const e = eight!;
-        part = e[0]! + e[2]! + (e[4]! + e[6]!) + (e[1]! + e[3]! + (e[5]! + e[7]!));
+        part = sub - sub === 0 ? sub + subErr : sub;
       }
     } else if (fastError !== null) {
       partErr = fastError[0]!;

@@ -3,16 +3,18 @@ import * as expModule from '../math/fastExp';
 import * as logModule from '../math/fastLog';
 import type { Elements, FastBlock } from './elementwise';
 import * as constants from './logCoshConstants';
+import * as laneModule from '../math/laneSums';
 
 // module-local bindings (see bceFromLogits)
+const { addToLanes, LANE_SLOTS, laneBlockSum } = laneModule;
 const expUnchecked = expModule.expUnchecked;
 const expm1Unchecked = expModule.expm1Unchecked;
 const fastLogNormal = logModule.fastLogNormal;
 const { LN2, LN2_LO, SERIES, BRANCH, SLOPE_SPLIT } = constants.LOG_COSH;
 const [C2, C3, C4, C5, C6, C7, C8] = constants.LOG_COSH.C;
 
-/** The eight float64 lanes of a float32 block, as sumLoop's (elementwise.ts). */
-const LANES = new Float64Array(8);
+/** The eight float64 lanes of a float32 block with its folds' sum and error, as sumLoop's (elementwise.ts; math/laneSums.ts). */
+const LANES = new Float64Array(LANE_SLOTS);
 /** A float64 block's error, as sumLoop's `partErr` (the FastBlock's `error`, which the loop adds to its running error). */
 const PART_ERROR = new Float64Array(1);
 
@@ -105,11 +107,10 @@ function logCoshBlock(
       lane = other;
       other = t;
     } else {
-      const j = (i - from) & 7;
-      lanes[j] = lanes[j]! + l;
+      addToLanes(lanes, l, i - from, to - from);
     }
   }
-  if (!compensate) return lanes[0]! + lanes[2]! + (lanes[4]! + lanes[6]!) + (lanes[1]! + lanes[3]! + (lanes[5]! + lanes[7]!));
+  if (!compensate) return laneBlockSum(lanes);
   const part = lane + other;
   const bb = part - lane;
   PART_ERROR[0] = lane - (part - bb) + (other - bb) + laneErr + otherErr;

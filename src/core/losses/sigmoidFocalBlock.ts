@@ -5,14 +5,16 @@ import * as bceModule from './bceFromLogits';
 import type { Elements, FastBlock } from './elementwise';
 import { wasmBlocks } from './elementwiseWasm';
 import { softplusKernelsFor } from '../math/wasmSoftplus';
+import * as laneModule from '../math/laneSums';
 
 // module-local bindings (see bceFromLogits)
+const { addToLanes, LANE_SLOTS, laneBlockSum } = laneModule;
 const expUnchecked = expModule.expUnchecked;
 const fastLogNormal = logModule.fastLogNormal;
 const CANCELLED = bceModule.CANCELLED;
 
-/** The eight float64 lanes of a block, as sumLoop's (elementwise.ts). */
-const LANES = new Float64Array(8);
+/** The eight float64 lanes of a float32 block with its folds' sum and error, as sumLoop's (elementwise.ts; math/laneSums.ts). */
+const LANES = new Float64Array(LANE_SLOTS);
 
 /**
  * The blocks of sigmoidFocalLoss on float32 logits and targets (α = a, γ = b): the loop of
@@ -91,8 +93,7 @@ function sigmoidFocalBlock(
       out[i] = v;
       l += v - v;
     }
-    const j = (i - from) & 7;
-    lanes[j] = lanes[j]! + l;
+    addToLanes(lanes, l, i - from, to - from);
   }
-  return lanes[0]! + lanes[2]! + (lanes[4]! + lanes[6]!) + (lanes[1]! + lanes[3]! + (lanes[5]! + lanes[7]!));
+  return laneBlockSum(lanes);
 }

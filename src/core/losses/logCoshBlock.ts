@@ -31,7 +31,7 @@ const PART_ERROR = new Float64Array(1);
  * gradient, without WebAssembly: 57 ns per element in the loop, 33 here (float32 or float64);
  * the value alone 31-41 -> 24. A fused term-and-slope call in the loop itself measured 49.
  *
- * Summation, as sumLoop's for the kind: on float32 input and target, eight plain lanes per block;
+ * Summation, as sumLoop's for the kind: on float32 input and target, eight plain lanes folded every 64 elements (math/laneSums.ts);
  * otherwise (float64 or mixed; number[] is read as Float64Array) two compensated lanes, the block's
  * error handed to the loop in the FastBlock's `error`. null for weights or per-element
  * parameters: the loop runs.

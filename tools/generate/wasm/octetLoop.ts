@@ -71,8 +71,10 @@ export const splat = (v: number): Code => cat(op.f64(v), simd.f64x2Splat);
 /**
  * name(x, y, out, octets, c, a, b, check) -> f64: over 8·octets float32 elements, four f64x2
  * accumulators, A_k holding the lanes 2k and 2k + 1 of sumLoop's eight (element i in lane
- * i mod 8), out_i = f32(c ∂ℓ/∂x_i); returns the lanes of (A_0 + A_1) + (A_2 + A_3) added:
- * ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7)), or NaN when check = 1 and a stored gradient
+ * i mod 8), out_i = f32(c ∂ℓ/∂x_i); after each 64 elements the lanes of (A_0 + A_1) + (A_2 + A_3)
+ * added, ((l0 + l2) + (l4 + l6)) + ((l1 + l3) + (l5 + l7)), go into the block's sum with its error
+ * (TwoSum) and the accumulators restart at 0 (sumLoop's folds, math/laneSums.ts); returns that
+ * sum plus its error (the sum alone where it is not finite), or NaN when check = 1 and a stored gradient
  * is not finite. sumLoop adds v - v to each term instead (v the stored gradient): 0 when v is
  * finite, which changes no lane's bits (a lane starts at +0 and is never -0), NaN otherwise; the
  * kernel ORs the float32 v - v of every stored vector (one op per four elements, where the

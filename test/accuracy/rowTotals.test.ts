@@ -40,51 +40,20 @@ const rowB = [0.2, 0.6, 0.5, 0.4];
 const box1 = [0.1, 0.2, 3.7, 2.9];
 const box2 = [0.5, 0.1, 4.1, 3.3];
 
+/** tripletMarginLoss over n copies of one triplet (rowA, rowB, rowB + 0.35), summed. */
+function triplets(n: number, Kind: typeof Float64Array | typeof Float32Array, options: { p?: number }): number {
+  const negative = rowB.map((v) => v + 0.35);
+  return tripletMarginLoss(tiled(rowA, n, Kind), tiled(rowB, n, Kind), tiled(negative, n, Kind), { ...options, reduction: 'sum' });
+}
+
 describe('a loss over N equal rows with reduction sum is N times one row, rounded once', () => {
   it.each<[string, (n: number) => number]>([
     ['generalizedBoxIouLoss', (n) => generalizedBoxIouLoss(tiled(box1, n), tiled(box2, n), { reduction: 'sum' })],
     ['distanceBoxIouLoss', (n) => distanceBoxIouLoss(tiled(box1, n), tiled(box2, n), { reduction: 'sum' })],
     ['completeBoxIouLoss', (n) => completeBoxIouLoss(tiled(box1, n), tiled(box2, n), { reduction: 'sum' })],
-    [
-      'tripletMarginLoss (float64 rows)',
-      (n) =>
-        tripletMarginLoss(
-          tiled(rowA, n),
-          tiled(rowB, n),
-          tiled(
-            rowB.map((v) => v + 0.35),
-            n,
-          ),
-          { reduction: 'sum' },
-        ),
-    ],
-    [
-      'tripletMarginLoss (float32, the WebAssembly rows)',
-      (n) =>
-        tripletMarginLoss(
-          tiled(rowA, n, Float32Array),
-          tiled(rowB, n, Float32Array),
-          tiled(
-            rowB.map((v) => v + 0.35),
-            n,
-            Float32Array,
-          ),
-          { reduction: 'sum' },
-        ),
-    ],
-    [
-      'tripletMarginLoss (p = 1)',
-      (n) =>
-        tripletMarginLoss(
-          tiled(rowA, n),
-          tiled(rowB, n),
-          tiled(
-            rowB.map((v) => v + 0.35),
-            n,
-          ),
-          { p: 1, reduction: 'sum' },
-        ),
-    ],
+    ['tripletMarginLoss (float64 rows)', (n) => triplets(n, Float64Array, {})],
+    ['tripletMarginLoss (float32, the WebAssembly rows)', (n) => triplets(n, Float32Array, {})],
+    ['tripletMarginLoss (p = 1)', (n) => triplets(n, Float64Array, { p: 1 })],
     ['cosineEmbeddingLoss', (n) => cosineEmbeddingLoss(tiled(rowA, n), tiled(rowB, n), new Array<number>(n).fill(1), { reduction: 'sum' })],
     ['categoricalHinge', (n) => categoricalHinge(tiled(rowA, n), tiled([0, 1, 0, 0], n), { reduction: 'sum' })],
     ['diceLoss', (n) => diceLoss(tiled(rowA, n), tiled([0, 1, 0, 1], n), { reduction: 'sum' })],

@@ -180,7 +180,7 @@ export function checkedValue(fn: string, value: number | Float64Array): number |
  * Throws unless every gradient written is finite, naming the first that is not: `the gradient
  * at input[3] must be finite, got Infinity: it overflows float32 (options.out's type) ...`.
  */
-function checkedGradient(fn: string, gradient: FloatArray, arg: string): void {
+export function checkedGradient(fn: string, gradient: FloatArray, arg: string): void {
   const i = firstNonFinite(gradient);
   if (i >= 0) overflow(fn, `the gradient at ${arg}[${i}]`, gradient[i]!, gradient instanceof Float32Array ? 'float32' : 'float64');
 }

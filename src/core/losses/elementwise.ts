@@ -1,10 +1,9 @@
-import { overflow } from '../errors';
 import type { OptionSpec, Parsed } from '../options';
 import { gradScale, reduce } from '../reduce';
 import { checkFinite } from '../tensor/flatten';
 import type { FloatArray, Reduction, Values } from '../tensor/types';
 import type { ElementwiseKernelName } from '../math/wasmElementwise';
-import { defineLoss } from './defineLoss';
+import { checkedGradient, defineLoss } from './defineLoss';
 import { elementwiseWasmBlocks } from './elementwiseWasm';
 import { readPair } from './pair';
 
@@ -287,8 +286,7 @@ export function checkElements<C extends Elements>(fn: string, c: C, out: FloatAr
     checkFinite(fn, 'input', c.x);
     checkFinite(fn, 'target', c.y);
   }
-  if (out)
-    for (let i = 0; i < out.length; i++) if (out[i]! - out[i]! !== 0) overflow(fn, `the gradient at input[${i}]`, out[i]!, out instanceof Float32Array ? 'float32' : 'float64');
+  if (out) checkedGradient(fn, out, 'input');
 }
 
 /**

@@ -1,10 +1,11 @@
 import { fail } from '../errors';
 import { reduction, type Parsed } from '../options';
-import { RunningTotal, twoSumError } from '../math/twoSum';
-import { gradScale, reduce } from '../reduce';
+import { twoSumError } from '../math/twoSum';
+import { gradScale } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import type { FloatArray, Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -40,16 +41,8 @@ export const categoricalHinge = defineLoss<Values, typeof spec, ReturnType<typeo
   name: 'categoricalHinge',
   options: spec,
   prepare,
-  value({ x, y, rows, cols, reduction }) {
-    const items = reduction === 'none' ? new Float64Array(rows) : null;
-    const total = new RunningTotal();
-    for (let r = 0; r < rows; r++) {
-      const l = Math.max(0, margin(negative(x, y, r * cols, cols), positive(x, y, r * cols, cols)));
-      total.add(l);
-      if (items) items[r] = l;
-    }
-    return reduce('categoricalHinge', reduction, total.value(), rows, items);
-  },
+  value: ({ x, y, rows, cols, reduction }) =>
+    reduceRows('categoricalHinge', reduction, rows, (r) => Math.max(0, margin(negative(x, y, r * cols, cols), positive(x, y, r * cols, cols)))),
   // d/dx_j (neg - pos + 1) = (1 - y_j)/k on the k argmax entries of (1 - y) x, minus y_j
   grad({ x, y, rows, cols, reduction }, out) {
     const s = gradScale('categoricalHinge', reduction, rows);

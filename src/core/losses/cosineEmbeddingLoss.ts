@@ -1,13 +1,12 @@
 import { describe, fail, showShape } from '../errors';
 import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
 import { toFlat } from '../tensor/flatten';
 import type { FloatArray, GradOf, Values } from '../tensor/types';
 import { defineMultiLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 import { readEmbeddings } from './embeddings';
 import { assertSigns } from './signs';
 import * as twoSumModule from '../math/twoSum';
-import { RunningTotal } from '../math/twoSum';
 
 // module-local binding (see bceFromLogits)
 const twoSumErr = twoSumModule.twoSumError;
@@ -82,21 +81,16 @@ type Prepared = ReturnType<typeof prepare>;
 /** The reduced loss (the per-row items for `'none'`), and with da, db both gradients. */
 function pass(c: Prepared, da: FloatArray | null, db: FloatArray | null): number | Float64Array {
   const { a, b, y, rows, cols, margin } = c;
-  const scale = gradScale('cosineEmbeddingLoss', c.reduction, rows);
-  const items = c.reduction === 'none' ? new Float64Array(rows) : null;
   const pair = new CosinePair();
-  const total = new RunningTotal();
-  for (let r = 0; r < rows; r++) {
+  return reduceRows('cosineEmbeddingLoss', c.reduction, rows, (r, scale) => {
     const o = r * cols;
     pair.measure(a, b, o, cols);
     const similar = y[r] === 1;
     const l = similar ? pair.oneMinusCos : Math.max(0, pair.cos - margin);
-    total.add(l);
-    if (items) items[r] = l;
     // minus d cos for y = 1; d cos where cos >= m for y = -1 (the gradient passes at the kink), else 0
     if (da) pair.grad(a, b, o, cols, similar ? -scale : pair.cos - margin >= 0 ? scale : 0, da, db!);
-  }
-  return reduce('cosineEmbeddingLoss', c.reduction, total.value(), rows, items);
+    return l;
+  });
 }
 
 /** A power of two that brings the sums of any finite row pair into range. */

@@ -1,11 +1,11 @@
 import { fail, overflow } from '../errors';
 import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
+import { gradScale } from '../reduce';
 import { assertSameShape, toFlat, toRows } from '../tensor/flatten';
 import { assertProbabilities } from '../tensor/probabilities';
 import type { Values } from '../tensor/types';
 import { defineLoss } from './defineLoss';
-import { RunningTotal } from '../math/twoSum';
+import { reduceRows } from './reduceRows';
 
 const spec = {
   /** How the per-item losses are combined: `'mean'` (default), `'sum'` or `'none'`. */
@@ -48,16 +48,7 @@ export const diceLoss = defineLoss({
   name: 'diceLoss',
   options: spec,
   prepare,
-  value(c) {
-    const items = c.reduction === 'none' ? new Float64Array(c.rows) : null;
-    const total = new RunningTotal();
-    for (let r = 0; r < c.rows; r++) {
-      const l = rowSums(c, r)[LOSS]!;
-      total.add(l);
-      if (items) items[r] = l;
-    }
-    return reduce('diceLoss', c.reduction, total.value(), c.rows, items);
-  },
+  value: (c) => reduceRows('diceLoss', c.reduction, c.rows, (r) => rowSums(c, r)[LOSS]!),
   // With D = (2I + s)/(U + s) = 1 - ℓ: d/dp_j [1 - D] = -[2 y_j (U + s) - (2I + s)] / (U + s)^2
   //   = (D - 2 y_j) / (U + s) = [(1 - y_j) D - y_j (1 + ℓ)] / (U + s),
   // the last form adding no terms of opposite signs for a hard y_j (D and 1 + ℓ each accurate).

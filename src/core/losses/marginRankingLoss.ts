@@ -1,11 +1,10 @@
 import { numberOption, reduction, type OptionsOf, type Parsed } from '../options';
-import { gradScale, reduce } from '../reduce';
 import { assertSameShape, toFlat } from '../tensor/flatten';
 import type { FloatArray, GradOf, Values } from '../tensor/types';
 import * as twoSumModule from '../math/twoSum';
 import { defineMultiLoss } from './defineLoss';
+import { reduceRows } from './reduceRows';
 import { assertSigns } from './signs';
-import { RunningTotal } from '../math/twoSum';
 
 // module-local bindings (see bceFromLogits)
 const { compensated, twoSumError } = twoSumModule;
@@ -61,27 +60,21 @@ type Prepared = ReturnType<typeof prepare>;
 /** The reduced loss (the items for `'none'`), and with d1, d2 both gradients, in one pass. */
 function pass(c: Prepared, d1: FloatArray | null, d2: FloatArray | null): number | Float64Array {
   const { x1, x2, y, size, margin } = c;
-  const s = gradScale('marginRankingLoss', c.reduction, size);
-  const items = c.reduction === 'none' ? new Float64Array(size) : null;
-  const total = new RunningTotal();
-  for (let i = 0; i < size; i++) {
+  return reduceRows('marginRankingLoss', c.reduction, size, (i, s) => {
     // z = -y (x1 - x2) + m with both roundings compensated (y = ±1, so -y d is exact): its sign, and
     // with it whether the pair is active, is the exact one even where m cancels x1 - x2
     const d = x1[i]! - x2[i]!;
     const t = -y[i]! * d;
     const zhi = t + margin;
     const z = compensated(zhi, twoSumError(t, margin, zhi) - y[i]! * twoSumError(x1[i]!, -x2[i]!, d));
-    const l = z > 0 ? z : 0;
-    total.add(l);
-    if (items) items[i] = l;
     // d/dx1 max(0, z) = -y, d/dx2 = y, where z >= 0 (the gradient passes at z = 0, as PyTorch)
     if (d1) {
       const g = z >= 0 ? s * y[i]! : 0;
       d1[i] = g === 0 ? 0 : -g;
       d2![i] = g;
     }
-  }
-  return reduce('marginRankingLoss', c.reduction, total.value(), size, items);
+    return z > 0 ? z : 0;
+  });
 }
 
 function prepare(args: readonly unknown[], o: Parsed<typeof spec>) {

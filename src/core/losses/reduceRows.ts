@@ -1,4 +1,4 @@
-import { compensated, twoSumError } from '../math/twoSum';
+import { RunningTotal } from '../math/twoSum';
 import { gradScale, reduce } from '../reduce';
 import type { Reduction } from '../tensor/types';
 
@@ -11,14 +11,11 @@ import type { Reduction } from '../tensor/types';
 export function reduceRows(fn: string, reduction: Reduction, rows: number, rowLoss: (r: number, scale: number) => number): number | Float64Array {
   const scale = gradScale(fn, reduction, rows);
   const items = reduction === 'none' ? new Float64Array(rows) : null;
-  let total = 0;
-  let error = 0;
+  const total = new RunningTotal();
   for (let r = 0; r < rows; r++) {
     const loss = rowLoss(r, scale);
-    const sum = total + loss;
-    error += twoSumError(total, loss, sum);
-    total = sum;
+    total.add(loss);
     if (items) items[r] = loss;
   }
-  return reduce(fn, reduction, compensated(total, error), rows, items);
+  return reduce(fn, reduction, total.value(), rows, items);
 }

@@ -171,7 +171,9 @@ function focalRow(c: Prepared, r: number, out: FloatArray | null, scale: number,
   const { t, cols, gamma } = c;
   const o = r * cols;
   const { q, u, logR, v, others } = w;
+  // the class terms summed compensated (twoSumError), as softRow sums crossEntropy's
   let loss = 0;
+  let lossError = 0;
   for (let j = 0; j < cols; j++) {
     const tj = t[o + j]!;
     const qj = q[j]!;
@@ -180,7 +182,12 @@ function focalRow(c: Prepared, r: number, out: FloatArray | null, scale: number,
     const a = c.alpha[j]!;
     const uj = low ? ONE_MINUS : high ? 1 - ONE_MINUS : u[j]!;
     const mod = gamma === 0 ? 1 : Math.pow(uj, gamma);
-    if (tj !== 0) loss += a * tj * mod * -(low ? LOG_LOW : high ? LOG_HIGH : logR[j]!);
+    if (tj !== 0) {
+      const term = a * tj * mod * -(low ? LOG_LOW : high ? LOG_HIGH : logR[j]!);
+      const next = loss + term;
+      lossError += twoSumError(loss, term, next);
+      loss = next;
+    }
     // v_c = -q_c ∂ℓ/∂r_c = α t u^γ (1 + γ q (-log q) / u) where unclipped
     v[j] = low || high || tj === 0 ? 0 : a * tj * mod * (1 + (gamma * qj * -logR[j]!) / uj);
   }
@@ -193,7 +200,7 @@ function focalRow(c: Prepared, r: number, out: FloatArray | null, scale: number,
       out[o + j] = g;
     }
   }
-  return loss;
+  return compensated(loss, lossError);
 }
 
 function prepare(input: Values, target: Values, o: Parsed<typeof spec>) {

@@ -179,19 +179,44 @@ export function softRow(
   if (s !== s) checkFinite(fn, 'input', x);
   const m = stats[ROW_MAX]!;
   const rest = stats[ROW_REST]!;
-  let below = 0;
-  let atMax = 0;
+  // compensated (twoSumError) sums of the loss terms and of the target mass W, which the gradient
+  // W p_j - ω_j cancels: with plain sums labelSmoothing 0.1 on [64 x 1000] float64 logits was
+  // 6.0e-16 from the exact value and 1.1e-14 in the gradient (PyTorch float64: 6.2e-18 and
+  // 2.0e-15), compensated 6.2e-18 and 5.6e-16, at no cost measurable on [4096 x 1000] float32
+  // rows (valueAndGrad, min of 12: 90.6 ms before, 80.7 ms after)
   let loss = 0;
+  let lossError = 0;
+  let belowSum = 0;
+  let belowError = 0;
+  let atMax = 0;
+  let atMaxError = 0;
   for (let j = 0; j < cols; j++) {
     const w = omega[wo + j]!;
     const z = m - x[o + j]!;
-    if (w !== 0) loss += w * z;
-    if (z > 0) below += w;
-    else atMax += w;
+    if (w !== 0) {
+      const term = w * z;
+      const sum = loss + term;
+      lossError += twoSumError(loss, term, sum);
+      loss = sum;
+    }
+    if (z > 0) {
+      const sum = belowSum + w;
+      belowError += twoSumError(belowSum, w, sum);
+      belowSum = sum;
+    } else {
+      const sum = atMax + w;
+      atMaxError += twoSumError(atMax, w, sum);
+      atMax = sum;
+    }
   }
-  const W = below + atMax;
+  const below = compensated(belowSum, belowError);
+  const maxMass = compensated(atMax, atMaxError);
+  const W = below + maxMass;
   if (!(W < Infinity)) overflow(fn, `the target mass Σ_c w_c t_c of row ${r}`, W);
-  loss += W * fastLog1p(rest);
+  const last = W * fastLog1p(rest);
+  const total = loss + last;
+  lossError += twoSumError(loss, last, total);
+  loss = compensated(total, lossError);
   if (out) {
     const a = W / s;
     const b = a * rest;
@@ -200,7 +225,7 @@ export function softRow(
       const w = omega[wo + j]!;
       const under = x[o + j]! < m;
       const wp = under ? a * e[j]! : W - b;
-      const g = under ? wp - w : below + (atMax - w) - b;
+      const g = under ? wp - w : below + (maxMass - w) - b;
       // W p_j and ω_j agree to 30 bits: the float64 g has at most a few bits left
       if (Math.abs(g) < CANCELS * (wp + w)) cancels = true;
       out[o + j] = scale * g;

@@ -105,6 +105,7 @@ describe('the WebAssembly SIMD kernels', () => {
       [33, 64],
       [5, 16],
       [2, 4097],
+      [4, 130],
       [100, 10],
     ] as const) {
       const x = new Float32Array(rows * cols);

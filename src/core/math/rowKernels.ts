@@ -2,12 +2,14 @@ import { checkFinite } from '../tensor/flatten';
 import type { FloatArray } from '../tensor/types';
 import * as expModule from './fastExp';
 import * as logModule from './fastLog';
+import * as sumModule from './twoSum';
 
 // Module-local bindings of the imports used per element: CommonJS builds (tsx) read an import
 // through a getter at each use, which V8 does not inline into a hot loop; these are read once.
 const fastExp = expModule.fastExp;
 const expUnchecked = expModule.expUnchecked;
 const fastLog1p = logModule.fastLog1p;
+const twoSumError = sumModule.twoSumError;
 
 /**
  * The softmax cross-entropy row kernel: one row's softmax statistics, from which every
@@ -39,7 +41,16 @@ const fastLog1p = logModule.fastLog1p;
  * the price of the last digits of long and confident rows. The WebAssembly kernel
  * (ceRowsF32, two f64x2 lanes) sums the same way, so the two paths and every loss sharing a
  * formula (crossEntropy, focalLoss at γ = 0, sparse categorical from logits) agree to the last bit.
+ *
+ * The errors q: each lane sums them plainly over a block of SUM_BLOCK terms and adds the block's
+ * sum to its q by TwoSum. In a confident row every e_j is below ulp(1), so q is all of t: a plain
+ * running q over [1 x 1e6] logits (one at 50, the rest 0) was 1.1e-11 from the exact loss
+ * log1p(999999 e^-50), past the 1e-12 promise (PyTorch float64 gives 0); by blocks the error is
+ * that of SUM_BLOCK / 2 terms per lane whatever the row's length.
  */
+
+/** The terms (both lanes) whose Fast2Sum errors are summed plainly before joining q (see above). */
+export const SUM_BLOCK = 64;
 
 /** The slots of a row's statistics in the `stats` array the kernel writes: m and t = s - 1. */
 export const ROW_MAX = 0;
@@ -93,19 +104,35 @@ function expRow(x: FloatArray, o: number, cols: number, m: number, dst: Float64A
   let s1 = 1;
   let q0 = 0;
   let q1 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  const pairs = cols - (cols & 1);
   let j = 0;
-  for (; j + 1 < cols; j += 2) {
-    const a = expUnchecked(x[o + j]! - m);
-    const b = expUnchecked(x[o + j + 1]! - m);
-    dst[d + j] = a;
-    dst[d + j + 1] = b;
-    const y0 = s0 + a;
-    const y1 = s1 + b;
-    q0 += a - (y0 - s0);
-    q1 += b - (y1 - s1);
-    s0 = y0;
-    s1 = y1;
+  while (j < pairs) {
+    const blockEnd = Math.min(j + SUM_BLOCK, pairs);
+    let b0 = 0;
+    let b1 = 0;
+    for (; j < blockEnd; j += 2) {
+      const a = expUnchecked(x[o + j]! - m);
+      const b = expUnchecked(x[o + j + 1]! - m);
+      dst[d + j] = a;
+      dst[d + j + 1] = b;
+      const y0 = s0 + a;
+      const y1 = s1 + b;
+      b0 += a - (y0 - s0);
+      b1 += b - (y1 - s1);
+      s0 = y0;
+      s1 = y1;
+    }
+    const u0 = q0 + b0;
+    const u1 = q1 + b1;
+    c0 += twoSumError(q0, b0, u0);
+    c1 += twoSumError(q1, b1, u1);
+    q0 = u0;
+    q1 = u1;
   }
+  q0 += c0;
+  q1 += c1;
   if (j < cols) {
     const a = expUnchecked(x[o + j]! - m);
     dst[d + j] = a;
@@ -125,19 +152,35 @@ function expRowWide(x: FloatArray, o: number, cols: number, m: number, dst: Floa
   let s1 = 1;
   let q0 = 0;
   let q1 = 0;
+  let c0 = 0;
+  let c1 = 0;
+  const pairs = cols - (cols & 1);
   let j = 0;
-  for (; j + 1 < cols; j += 2) {
-    const a = fastExp(x[o + j]! - m);
-    const b = fastExp(x[o + j + 1]! - m);
-    dst[d + j] = a;
-    dst[d + j + 1] = b;
-    const y0 = s0 + a;
-    const y1 = s1 + b;
-    q0 += a - (y0 - s0);
-    q1 += b - (y1 - s1);
-    s0 = y0;
-    s1 = y1;
+  while (j < pairs) {
+    const blockEnd = Math.min(j + SUM_BLOCK, pairs);
+    let b0 = 0;
+    let b1 = 0;
+    for (; j < blockEnd; j += 2) {
+      const a = fastExp(x[o + j]! - m);
+      const b = fastExp(x[o + j + 1]! - m);
+      dst[d + j] = a;
+      dst[d + j + 1] = b;
+      const y0 = s0 + a;
+      const y1 = s1 + b;
+      b0 += a - (y0 - s0);
+      b1 += b - (y1 - s1);
+      s0 = y0;
+      s1 = y1;
+    }
+    const u0 = q0 + b0;
+    const u1 = q1 + b1;
+    c0 += twoSumError(q0, b0, u0);
+    c1 += twoSumError(q1, b1, u1);
+    q0 = u0;
+    q1 = u1;
   }
+  q0 += c0;
+  q1 += c1;
   if (j < cols) {
     const a = fastExp(x[o + j]! - m);
     dst[d + j] = a;

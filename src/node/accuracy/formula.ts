@@ -17,11 +17,12 @@ export interface ScrambleFormula {
   float32?: boolean;
 }
 
-/** Every element `value`. */
+/** Every element `value`, but for the [index, value] pairs of `at` (a confident row's max, say). */
 export interface FillFormula {
   formula: 'fill';
   shape: number[];
   value: number;
+  at?: [number, number][];
 }
 
 /** Integers `k_i mod classes` (class indices, or 0/1 labels for classes 2). */
@@ -78,8 +79,11 @@ export function generate(f: Formula): Generated {
       }
       return { data: k, shape, integer: false };
     }
-    case 'fill':
-      return { data: new Float64Array(n).fill(f.value), shape, integer: false };
+    case 'fill': {
+      const data = new Float64Array(n).fill(f.value);
+      for (const [i, v] of f.at ?? []) data[i] = v;
+      return { data, shape, integer: false };
+    }
     case 'labels': {
       const k = scrambleInts(n, f.a, f.c, f.m);
       for (let i = 0; i < n; i++) k[i] = k[i]! % f.classes;
@@ -103,7 +107,7 @@ export function describeFormula(f: Formula): string {
     case 'scramble':
       return `${size} scrambled${f.float32 ? ' float32' : ''} values in [${f.lo}, ${f.lo + f.span})${f.m < 1 << 24 ? ` (${f.m} distinct)` : ''}`;
     case 'fill':
-      return `${size} values, all ${f.value}`;
+      return `${size} values, all ${f.value}${f.at ? ` but ${f.at.map(([i, v]) => `${v} at ${i}`).join(', ')}` : ''}`;
     case 'labels':
       return f.classes === 2 ? `${size} scrambled 0/1 labels` : `${size} scrambled class indices in [0, ${f.classes})`;
     case 'onehot':

@@ -6,6 +6,7 @@
  */
 import { assemble, cat, F64, I32, Locals, op, simd, V128, type Code, type Func } from './assembler';
 import { EXP_CONSTANTS, expScratch, localConstants, LOG_CONSTANTS, logScratch, memoryConstants, vexp, vlog, vlogNearOne, type Constants } from './vectorMath';
+import { SUM_BLOCK } from '../../../src/core/math/rowKernels';
 
 /**
  * Memory layout (bytes): the exp table, 128 pairs (2^(j/128) hi, tail); the log table, 128 pairs
@@ -57,7 +58,8 @@ function expPairs(): Func {
  * float32 logits x[rows, cols] and float32 gradient out, with labels (i32) and an f64 scratch e of
  * cols. Per row r: m and the min by f32 comparisons that skip NaN; when the label is not
  * ignoreIndex, m is finite and m - min <= 708: e_j = e^(x_j - m) (vexp, two lanes = the even and
- * odd j), each lane's sum started at 1 with Fast2Sum's errors kept (the last odd j into lane 0),
+ * odd j), each lane's sum started at 1 with Fast2Sum's errors kept (summed by blocks of SUM_BLOCK
+ * as rowKernels sums them; the last odd j into lane 0),
  * then t = (h - 1) + lo and s = h + lo from h + lo = TwoSum(s_even - 1, s_odd - 1) + q; a = scale / s,
  * out_j = f32(a e_j), out_k = f32(-(a rest)) with rest = t when x_k = m, else s - e_k; and
  * res[3r..3r+2] = m, t, 0. Any other row gets res[3r + 2] = 1 and is left to the caller (as is a
@@ -69,6 +71,7 @@ function ceRowsF32(): Func {
   const r = L.add(I32), j = L.add(I32), xo = L.add(I32), oo = L.add(I32), k = L.add(I32), cols4 = L.add(I32), cols2 = L.add(I32), ro = L.add(I32);
   const m = L.add(F64), low = L.add(F64), s = L.add(F64), a = L.add(F64), v = L.add(F64), s0 = L.add(F64), t = L.add(F64), q0 = L.add(F64), y = L.add(F64), f = L.add(F64), h = L.add(F64), lo = L.add(F64);
   const vm = L.add(V128), vl = L.add(V128), z = L.add(V128), acc = L.add(V128), mv = L.add(V128), va = L.add(V128), ev = L.add(V128), accq = L.add(V128), vy = L.add(V128);
+  const blockEnd = L.add(I32), accb = L.add(V128), accc = L.add(V128), bb = L.add(V128);
   const e = expScratch(L);
   const ek = localConstants(L, splatF64, EXP_CONSTANTS);
   const xAt = (idx: Code) => cat(get(xo), idx, op.i32(2), op.i32Shl, op.i32Add);
@@ -117,21 +120,40 @@ function ceRowsF32(): Func {
     get(m), get(low), op.f64Sub, op.f64(708), op.f64Le, op.i32And,
     op.if,
     // e_j = exp(x_j - m), even j in lane 0, odd j in lane 1, each lane's sum started at 1 with
-    // Fast2Sum's errors in accq: y = acc + e, accq += e - (y - acc), acc = y
+    // Fast2Sum's errors summed per block of SUM_BLOCK terms in accb: y = acc + e,
+    // accb += e - (y - acc), acc = y; each block's accb joins accq by TwoSum (errors in accc)
     get(m), simd.f64x2Splat, set(mv),
     op.f64(1), simd.f64x2Splat, set(acc),
     op.f64(0), simd.f64x2Splat, set(accq),
+    op.f64(0), simd.f64x2Splat, set(accc),
     op.i32(0), set(j),
     op.block, op.loop,
     get(j), get(cols2), op.i32GeS, op.brIf(1),
+    // blockEnd = min(j + SUM_BLOCK, cols2)
+    get(j), op.i32(SUM_BLOCK), op.i32Add, set(blockEnd),
+    get(blockEnd), get(cols2), get(blockEnd), get(cols2), op.i32LtS, op.select, set(blockEnd),
+    op.f64(0), simd.f64x2Splat, set(accb),
+    op.block, op.loop,
+    get(j), get(blockEnd), op.i32GeS, op.brIf(1),
     xAt(get(j)), simd.load64Zero(), simd.f64x2PromoteLow, get(mv), simd.f64x2Sub, set(z),
     eAt(get(j)), vexp(z, e, ek.read, EXP_TABLE_AT), op.localTee(ev), simd.store(),
     get(acc), get(ev), simd.f64x2Add, set(vy),
-    get(accq), get(ev), get(vy), get(acc), simd.f64x2Sub, simd.f64x2Sub, simd.f64x2Add, set(accq),
+    get(accb), get(ev), get(vy), get(acc), simd.f64x2Sub, simd.f64x2Sub, simd.f64x2Add, set(accb),
     get(vy), set(acc),
     get(j), op.i32(2), op.i32Add, set(j),
     op.br(0),
     op.end, op.end,
+    // y = accq + accb, bb = y - accq, accc += (accq - (y - bb)) + (accb - bb), accq = y
+    get(accq), get(accb), simd.f64x2Add, set(vy),
+    get(vy), get(accq), simd.f64x2Sub, set(bb),
+    get(accc),
+    get(accq), get(vy), get(bb), simd.f64x2Sub, simd.f64x2Sub,
+    get(accb), get(bb), simd.f64x2Sub,
+    simd.f64x2Add, simd.f64x2Add, set(accc),
+    get(vy), set(accq),
+    op.br(0),
+    op.end, op.end,
+    get(accq), get(accc), simd.f64x2Add, set(accq),
     get(acc), simd.f64x2ExtractLane(0), set(s0),
     get(accq), simd.f64x2ExtractLane(0), set(q0),
     get(j), get(COLS), op.i32LtS,

@@ -1,4 +1,5 @@
 import { describe, fail, showShape } from '../errors';
+import { checkFinite } from '../tensor/finite';
 import { toFlat } from '../tensor/flatten';
 import type { FloatArray, Tensor, Values } from '../tensor/types';
 
@@ -63,19 +64,40 @@ export function readCtcBatch(fn: string, args: readonly unknown[], blank: number
  */
 function readLogProbs(fn: string, x: unknown): { data: FloatArray; shape: readonly number[] } {
   const nested = Array.isArray(x);
-  const { data, shape } = isNested3(x) ? fromNested3(fn, x) : toFlat(fn, 'logProbs', x as Values);
+  // toFlat's finiteness scan deferred to the one below, which fails at NaN and ±Infinity too
+  const { data, shape } = isNested3(x) ? fromNested3(fn, x) : toFlat(fn, 'logProbs', x as Values, { deferScan: true });
   if (shape.length !== 2 && shape.length !== 3) {
     fail(fn, 'logProbs shape', '[T, N, C] or [T, C] (log-probabilities on the last axis)', `shape ${showShape(shape)}`);
   }
-  const where = (i: number) => (nested ? nestedIndex(shape, i) : `[${i}]`);
-  for (let i = 0; i < data.length; i++) {
+  const i = firstNotLogProbability(data);
+  if (i >= 0) {
+    checkFinite(fn, 'logProbs', data); // the first NaN or ±Infinity first, as toFlat names it
     const v = data[i]!;
-    // one comparison for the common case: NaN, ±Infinity and positive numbers all fail it
-    if (v <= 0 && v !== -Infinity) continue;
-    if (v - v !== 0) fail(fn, `logProbs${where(i)}`, 'a finite number', describe(v));
-    fail(fn, `logProbs${where(i)}`, 'a log-probability (<= 0)', `${v}: pass log_softmax of the scores, not the scores`);
+    const where = nested ? nestedIndex(shape, i) : `[${i}]`;
+    if (v - v !== 0) fail(fn, `logProbs${where}`, 'a finite number', describe(v));
+    fail(fn, `logProbs${where}`, 'a log-probability (<= 0)', `${v}: pass log_softmax of the scores, not the scores`);
   }
   return { data, shape };
+}
+
+/**
+ * The first index of `data` that is not a finite number <= 0, or -1. One copy per array kind
+ * keeps the loads monomorphic (as tensor/finite.ts): through one shared loop, float32 [200 x 32 x
+ * 50] log-probabilities took 3.7 ns an element on Node 20, a fifth of the bench's ctcLoss call.
+ */
+function firstNotLogProbability(data: FloatArray): number {
+  return data instanceof Float64Array ? firstNotLogProbability64(data) : firstNotLogProbability32(data);
+}
+
+// one comparison for the common case: NaN, ±Infinity and positive numbers all fail it
+function firstNotLogProbability64(a: Float64Array): number {
+  for (let i = 0; i < a.length; i++) if (!(a[i]! <= 0 && a[i]! !== -Infinity)) return i;
+  return -1;
+}
+
+function firstNotLogProbability32(a: Float32Array): number {
+  for (let i = 0; i < a.length; i++) if (!(a[i]! <= 0 && a[i]! !== -Infinity)) return i;
+  return -1;
 }
 
 function nestedIndex(shape: readonly number[], i: number): string {

@@ -17,6 +17,13 @@ import { ctcFrame, type CtcFrame } from './ctcWasm';
  * (PyTorch's log(Σ e^(x - m)) loses them: its float64 loss on such inputs is off by 1e-5
  * relative, see test/fixtures/torch/ctcLoss.json's `exact`).
  *
+ * α is kept as a double-double, alpha + alphaLo: y + m and that + log1p(...) are TwoSums whose
+ * errors, with m's own low part, make the low part, and each difference x - m counts the low
+ * parts too. Rounded to one float64 each frame, α (about -log P by the end) would drift by half
+ * an ulp of its size per frame: over 1000 frames with α near -114 the posteriors, e^(a difference
+ * of such α), came out 1.1e-11 from exact and the loss 1.1e-15 (PyTorch float64 9.3e-16); with
+ * the low part, 1.1e-14 and 5.8e-17 (test/fixtures/accuracy/ctcLoss.json, the long sequences).
+ *
  * The gradient is d(-log P)/d y_t(k) = -Σ_{s: l'_s = k} γ_t(s), γ_t(s) the posterior probability
  * of state s at frame t. Rather than a second log-space recursion for β (γ = e^(α + β - log P),
  * whose exponent carries the rounding of numbers as large as log P), the forward pass keeps each
@@ -40,6 +47,8 @@ const NEG = -Infinity;
 export interface CtcWork {
   /** Two rows of W = 2L + 3 (two -Infinity pads, then α_t(0 .. S-1)): frames t - 1 and t. */
   alpha: Float64Array;
+  /** The low parts of alpha (α = alpha + alphaLo, a double-double), laid out as alpha; 0 where alpha is -Infinity. */
+  alphaLo: Float64Array;
   /** One row: y_t(l'_s). */
   emit: Float64Array;
   /**
@@ -55,17 +64,18 @@ export interface CtcWork {
   ext: Int32Array;
   /** 1 where state s can be entered from s - 2 (odd s >= 3 with l'_s != l'_(s-2)); 0 past S. */
   skip: Uint8Array;
-  /** The WebAssembly frames (ctcWasm.ts), whose memory then holds alpha, emit, share and gamma; null where they do not run. */
+  /** The WebAssembly frames (ctcWasm.ts), whose memory then holds alpha, alphaLo, emit, share and gamma; null where they do not run. */
   frame: CtcFrame | null;
   /** One frame's posterior mass per class. */
   acc: Float64Array;
 }
 
-/** The arrays of alpha, emit, share and gamma when the WebAssembly frame does not run. */
-const own = { alpha: new Float64Array(0), emit: new Float64Array(0), share: new Float64Array(0), gamma: new Float64Array(0) };
+/** The arrays of alpha, alphaLo, emit, share and gamma when the WebAssembly frame does not run. */
+const own = { alpha: new Float64Array(0), alphaLo: new Float64Array(0), emit: new Float64Array(0), share: new Float64Array(0), gamma: new Float64Array(0) };
 
 const cached: CtcWork = {
   alpha: new Float64Array(0),
+  alphaLo: new Float64Array(0),
   emit: new Float64Array(0),
   share: new Float64Array(0),
   plane: 0,
@@ -97,11 +107,13 @@ export function ctcWork(T: number, maxL: number, C: number): CtcWork {
     if (own.share.length < 3 * w.plane) own.share = new Float64Array(3 * w.plane);
     if (own.alpha.length < 2 * W) {
       own.alpha = new Float64Array(2 * W);
+      own.alphaLo = new Float64Array(2 * W);
       own.emit = new Float64Array(W);
       own.gamma = new Float64Array(2 * W);
     }
   }
   w.alpha = at.alpha;
+  w.alphaLo = at.alphaLo;
   w.emit = at.emit;
   w.share = at.share;
   w.gamma = at.gamma;
@@ -127,8 +139,9 @@ export function ctcExtend(w: CtcWork, labels: Int32Array, off: number, L: number
 export function ctcForward(w: CtcWork, x: FloatArray, at: number, stride: number, L: number, Ti: number, shares: boolean): number {
   const S = 2 * L + 1;
   const W = S + 2;
-  const { alpha, emit, ext } = w;
+  const { alpha, alphaLo, emit, ext } = w;
   alpha.fill(NEG, 0, 2 * W);
+  alphaLo.fill(0, 0, 2 * W);
   gather(emit, x, at, ext, S);
   alpha[2] = emit[0]!;
   if (S > 1) alpha[3] = emit[1]!;
@@ -145,9 +158,12 @@ export function ctcForward(w: CtcWork, x: FloatArray, at: number, stride: number
   // log P from the last frame's two final states; their posteriors start the backward pass
   const a = alpha[cur + 2 + S - 1]!;
   const b = S > 1 ? alpha[cur + 2 + S - 2]! : NEG;
+  const aLo = alphaLo[cur + 2 + S - 1]!;
+  const bLo = S > 1 ? alphaLo[cur + 2 + S - 2]! : 0;
   const m = a > b ? a : b;
   if (m === NEG) return Infinity;
-  const e = a > b ? exp(b - a) : exp(a - b);
+  const mLo = a > b ? aLo : bLo;
+  const e = a > b ? exp(b - a + (bLo - aLo)) : exp(a - b + (aLo - bLo));
   if (shares) {
     const { gamma } = w;
     gamma.fill(0, 0, 2 * W);
@@ -155,7 +171,11 @@ export function ctcForward(w: CtcWork, x: FloatArray, at: number, stride: number
     gamma[S - 1] = a > b ? z : e * z;
     if (S > 1) gamma[S - 2] = a > b ? e * z : z;
   }
-  return -(m + log1p(e));
+  // -(m + mLo + log1p(e)), m + log1p(e) by TwoSum
+  const lg = log1p(e);
+  const t = m + lg;
+  const tb = t - m;
+  return -(t + (m - (t - tb) + (lg - tb) + mLo));
 }
 
 function gather(emit: Float64Array, x: FloatArray, r: number, ext: Int32Array, S: number): void {
@@ -167,34 +187,42 @@ function gather(emit: Float64Array, x: FloatArray, r: number, ext: Int32Array, S
  * -Infinity); with `shares`, state s's shares at j · plane + base + s.
  */
 function alphaRow(w: CtcWork, cur: number, next: number, W: number, base: number, lo: number, hi: number, shares: boolean): void {
-  const { alpha, emit, skip, share, plane } = w;
+  const { alpha, alphaLo, emit, skip, share, plane } = w;
   alpha.fill(NEG, next, next + W);
+  alphaLo.fill(0, next, next + W);
   for (let s = lo; s <= hi; s++) {
     const p = cur + 2 + s;
     const a = alpha[p]!;
     const b = alpha[p - 1]!;
     const c = skip[s] === 1 ? alpha[p - 2]! : NEG;
+    const aLo = alphaLo[p]!;
+    const bLo = alphaLo[p - 1]!;
+    const cLo = skip[s] === 1 ? alphaLo[p - 2]! : 0;
     // the largest term (one of them, if tied) counts e^0 = 1, the others e^(x - m) (-Infinity's 0);
     // q sums those others, so 1 + q keeps no rounding of theirs
     let m: number;
+    let mLo: number;
     let ea = 1;
     let eb = 1;
     let ec = 1;
     let q: number;
     if (a >= b && a >= c) {
       m = a;
-      eb = exp(b - m);
-      ec = c === NEG ? 0 : exp(c - m);
+      mLo = aLo;
+      eb = exp(b - m + (bLo - mLo));
+      ec = c === NEG ? 0 : exp(c - m + (cLo - mLo));
       q = eb + ec;
     } else if (b >= c) {
       m = b;
-      ea = exp(a - m);
-      ec = c === NEG ? 0 : exp(c - m);
+      mLo = bLo;
+      ea = exp(a - m + (aLo - mLo));
+      ec = c === NEG ? 0 : exp(c - m + (cLo - mLo));
       q = ea + ec;
     } else {
       m = c;
-      ea = exp(a - m);
-      eb = exp(b - m);
+      mLo = cLo;
+      ea = exp(a - m + (aLo - mLo));
+      eb = exp(b - m + (bLo - mLo));
       q = ea + eb;
     }
     const o = base + s;
@@ -203,7 +231,17 @@ function alphaRow(w: CtcWork, cur: number, next: number, W: number, base: number
       if (shares) share[o] = share[o + plane] = share[o + 2 * plane] = 0;
       continue;
     }
-    alpha[next + 2 + s] = emit[s]! + (m + log1p(q));
+    // α = (y + m) + log1p(q) + mLo as a double-double: y + m and that + log1p(q) by TwoSum, their
+    // errors and mLo the low part (not renormalized: it stays within a few ulp of α per frame, far
+    // below what the next frame's differences need); a sum that overflows to -Infinity keeps low 0
+    const y = emit[s]!;
+    const l = log1p(q);
+    const ym = y + m;
+    const bm = ym - y;
+    const t = ym + l;
+    const bt = t - ym;
+    alpha[next + 2 + s] = t;
+    alphaLo[next + 2 + s] = t - t === 0 ? y - (ym - bm) + (m - bm) + (ym - (t - bt) + (l - bt)) + mLo : 0;
     if (shares) {
       const z = 1 / (1 + q);
       share[o] = ea * z;
@@ -256,10 +294,14 @@ function gradRow(w: CtcWork, cur: number, lo: number, hi: number, out: FloatArra
     const k = ext[s]!;
     acc[k] = acc[k]! + gamma[cur + s]!;
   }
+  // each class once, at its first state (acc then cleared, so its later states skip it); a class
+  // whose mass is 0 stays as out has it (0)
   for (let s = lo; s <= hi; s++) {
     const k = ext[s]!;
     const a = acc[k]!;
-    out[r + k] = a > 0 ? -scale * a : 0;
+    if (a !== 0) {
+      out[r + k] = a > 0 ? -scale * a : 0;
+      acc[k] = 0;
+    }
   }
-  for (let s = lo; s <= hi; s++) acc[ext[s]!] = 0;
 }

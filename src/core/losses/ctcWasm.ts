@@ -2,12 +2,13 @@ import { CTC_WORK_AT, wasmCtc, type WasmCtc } from '../math/wasmCtc';
 import { reserveWasmMemory } from '../math/wasmModule';
 
 /**
- * The buffers of ctcKernel.ts's recursion that the WebAssembly kernels read and write (alpha,
+ * The buffers of ctcKernel.ts's recursion that the WebAssembly kernels read and write (alpha and alphaLo,
  * emit, gamma, the share planes, and the skip flags as f64 masks), as views on the kernels'
  * memory, and the kernels' forward and backward frames.
  */
 export interface CtcFrame {
   readonly alpha: Float64Array;
+  readonly alphaLo: Float64Array;
   readonly emit: Float64Array;
   readonly share: Float64Array;
   readonly gamma: Float64Array;
@@ -35,7 +36,8 @@ export function ctcFrame(W: number, plane: number): CtcFrame | null {
   if (!k) return null;
   if (cached && cached.k === k && cached.buffer === k.memory.buffer && cached.W === W && cached.plane === plane) return cached.frame;
   const alphaAt = CTC_WORK_AT;
-  const emitAt = alphaAt + 16 * W;
+  const alphaLoAt = alphaAt + 16 * W;
+  const emitAt = alphaLoAt + 16 * W;
   const skipAt = emitAt + 8 * W;
   const gammaAt = skipAt + 8 * W;
   const shareAt = gammaAt + 16 * W;
@@ -49,11 +51,13 @@ export function ctcFrame(W: number, plane: number): CtcFrame | null {
   // does not write (times a γ of 0), which must be finite, as the shares always are
   new Float64Array(buffer, alphaAt, (shareAt - alphaAt) / 8 + 3 * plane).fill(0);
   const alpha = new Float64Array(buffer, alphaAt, 2 * W);
+  const alphaLo = new Float64Array(buffer, alphaLoAt, 2 * W);
   const gamma = new Float64Array(buffer, gammaAt, 2 * W);
   const bits = new Int32Array(buffer, skipAt, 2 * W);
   const NEG = -Infinity;
   const frame: CtcFrame = {
     alpha,
+    alphaLo,
     emit: new Float64Array(buffer, emitAt, W),
     share: new Float64Array(buffer, shareAt, 3 * plane),
     gamma,
@@ -62,11 +66,14 @@ export function ctcFrame(W: number, plane: number): CtcFrame | null {
     },
     alphaRow(cur, next, w, base, lo, hi, shares) {
       alpha.fill(NEG, next, next + w);
+      alphaLo.fill(0, next, next + w);
       const o = 8 * (base + lo);
       return (
         k.alphaPairs(
           alphaAt + 8 * (cur + lo),
+          alphaLoAt + 8 * (cur + lo),
           alphaAt + 8 * (next + 2 + lo),
+          alphaLoAt + 8 * (next + 2 + lo),
           emitAt + 8 * lo,
           skipAt + 8 * lo,
           shareAt + o,

@@ -14,11 +14,11 @@ export interface WasmCtc {
   /** Writes the kernel's constants into memory (once, at load). */
   init(): void;
   /**
-   * α_t of `count` consecutive states and, with shares = 1, their shares (byte offsets: prev is
-   * α_{t-1} of the first state minus 2); 1 when the frame must be redone in TypeScript (see
-   * tools/generate/wasm/ctcKernelsSource.ts).
+   * α_t of `count` consecutive states and, with shares = 1, their shares (byte offsets: prev and
+   * prevLo are α_{t-1} and its low parts of the first state minus 2); 1 when the frame must be
+   * redone in TypeScript (see tools/generate/wasm/ctcKernelsSource.ts).
    */
-  alphaPairs(prev: number, dst: number, emit: number, skip: number, sa: number, sb: number, sc: number, count: number, shares: number): number;
+  alphaPairs(prev: number, prevLo: number, dst: number, dstLo: number, emit: number, skip: number, sa: number, sb: number, sc: number, count: number, shares: number): number;
   /** γ_t of `count` consecutive states from γ_{t+1} and frame t + 1's shares (byte offsets), as gammaRow. */
   gammaPairs(src: number, dst: number, sa: number, sb: number, sc: number, count: number): void;
 }

@@ -34,33 +34,36 @@ const k: Constants = (v) => constants.read(v);
 const bitselect = (a: Code, b: Code, mask: Code) => cat(a, b, mask, simd.bitselect);
 
 /**
- * alphaPairs(prev, dst, emit, skip, sa, sb, sc, count, shares) -> i32: α_t(s) for `count`
+ * alphaPairs(prev, prevLo, dst, dstLo, emit, skip, sa, sb, sc, count, shares) -> i32: α_t(s) for `count`
  * consecutive states s, each from α_{t-1}(s), α_{t-1}(s - 1) and, where skip(s) (all ones: an
  * f64 mask), α_{t-1}(s - 2), at byte offsets prev (α_{t-1}(s - 2) of the first state), dst (α_t),
- * emit (y_t(l'_s)) and skip; with shares = 1 also the three shares of each state at sa, sb, sc
+ * emit (y_t(l'_s)) and skip, α's low parts at prevLo and dstLo (α a double-double, alphaRow's);
+ * with shares = 1 also the three shares of each state at sa, sb, sc
  * (planes of the same layout). alphaRow's steps: m the first largest of a, b, c (a if a >= b and
- * a >= c, else b if b >= c, else c), e_x = 1 for it and fastExp(x - m) for the two others (0
- * for -∞), q the sum of the others' in alphaRow's order (one exp each: two a pair of states), α = emit + (m + fastLog1p(q)), z = 1 / (1 + q),
+ * a >= c, else b if b >= c, else c, by the high parts), e_x = 1 for it and fastExp((x - m) + (x's low part - m's)) for the two others (0
+ * for -∞), q the sum of the others' in alphaRow's order (one exp each: two a pair of states), α = y + m + m's low part + fastLog1p(q)
+ * as a double-double (below), z = 1 / (1 + q),
  * shares e_x z; α = -∞ and shares 0 where m = -∞. The last state of an odd count is computed in
  * lane 0 of a pair whose lane 1 changes nothing (its old values are stored back, and it cannot
  * make the frame refused). Returns 1, having written unspecified values in these places, when a
  * difference x - m lies in (-∞, -709) (fastExp's subnormal range): the caller redoes the frame.
  */
 function alphaPairs(): Func {
-  const [PREV, DST, EMIT, SKIP, SA, SB, SC, COUNT, SHARES] = [0, 1, 2, 3, 4, 5, 6, 7, 8];
-  const L = new Locals(9);
+  const [PREV, PREV_LO, DST, DST_LO, EMIT, SKIP, SA, SB, SC, COUNT, SHARES] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const L = new Locals(11);
   const i = L.add(I32), end = L.add(I32);
   const v = () => L.add(V128);
   const a = v(), b = v(), c = v(), isA = v(), isB = v(), isC = v(), m = v(), mNeg = v(), bad = v();
   const d = [v(), v()], ok = [v(), v()], f = [v(), v()], e = [v(), v(), v()];
-  const q = v(), u = v(), t = v(), lg = v(), z = v(), al = v(), valid = v(), ones = v(), lane0 = v();
+  const q = v(), u = v(), t = v(), lg = v(), z = v(), valid = v(), ones = v(), lane0 = v();
+  const aLo = v(), bLo = v(), cLo = v(), mLo = v(), y = v(), ym = v(), bm = v(), t2 = v(), bt = v(), low = v();
   const ex = expScratch(L);
   const lx = logScratch(L);
   const neg = () => k(-Infinity);
   // the two terms other than the largest, in alphaRow's order: (b, c) when a is the largest, (a, c) when b, (a, b) when c;
-  // f_j = fastExp(o_j - m) where o_j - m >= LOWEST, else 0 (-∞); bad |= -∞ < o_j - m < LOWEST
-  const other = (j: number, first: Code) => cat(
-    first, get(m), simd.f64x2Sub, set(d[j]!),
+  // f_j = fastExp(d_j) where d_j = (o_j - m) + (o_j's low part - m's) >= LOWEST, else 0 (-∞); bad |= -∞ < d_j < LOWEST
+  const other = (j: number, first: Code, firstLo: Code) => cat(
+    first, get(m), simd.f64x2Sub, firstLo, get(mLo), simd.f64x2Sub, simd.f64x2Add, set(d[j]!),
     get(d[j]!), k(LOWEST), simd.f64x2Ge, set(ok[j]!),
     get(bad), get(d[j]!), k(LOWEST), simd.f64x2Lt, get(d[j]!), neg(), simd.f64x2Gt, simd.and, get(valid), simd.and, simd.or, set(bad),
     bitselect(get(d[j]!), k(0), get(ok[j]!)), set(d[j]!),
@@ -73,13 +76,17 @@ function alphaPairs(): Func {
     get(PREV), get(i), op.i32Add, simd.load(16), set(a),
     get(PREV), get(i), op.i32Add, simd.load(8), set(b),
     bitselect(cat(get(PREV), get(i), op.i32Add, simd.load()), neg(), cat(get(SKIP), get(i), op.i32Add, simd.load())), set(c),
+    get(PREV_LO), get(i), op.i32Add, simd.load(16), set(aLo),
+    get(PREV_LO), get(i), op.i32Add, simd.load(8), set(bLo),
+    bitselect(cat(get(PREV_LO), get(i), op.i32Add, simd.load()), k(0), cat(get(SKIP), get(i), op.i32Add, simd.load())), set(cLo),
     get(a), get(b), simd.f64x2Ge, get(a), get(c), simd.f64x2Ge, simd.and, set(isA),
     get(b), get(c), simd.f64x2Ge, get(isA), simd.andnot, set(isB),
     get(isA), get(isB), simd.or, get(ones), simd.xor, set(isC),
     bitselect(get(a), bitselect(get(b), get(c), get(isB)), get(isA)), set(m),
+    bitselect(get(aLo), bitselect(get(bLo), get(cLo), get(isB)), get(isA)), set(mLo),
     get(m), neg(), simd.f64x2Eq, set(mNeg),
-    other(0, bitselect(get(b), get(a), get(isA))),
-    other(1, bitselect(get(b), get(c), get(isC))),
+    other(0, bitselect(get(b), get(a), get(isA)), bitselect(get(bLo), get(aLo), get(isA))),
+    other(1, bitselect(get(b), get(c), get(isC)), bitselect(get(bLo), get(cLo), get(isC))),
     get(f[0]!), get(f[1]!), simd.f64x2Add, set(q),
     // e_a, e_b, e_c: 1 for the largest, else its f
     bitselect(k(1), get(f[0]!), get(isA)), set(e[0]!),
@@ -90,8 +97,21 @@ function alphaPairs(): Func {
     get(u), k(1), simd.f64x2Sub, set(t),
     k(1), get(u), get(t), simd.f64x2Sub, simd.f64x2Sub, get(q), get(t), simd.f64x2Sub, simd.f64x2Add, set(t),
     bitselect(k(0), vlog(u, t, lx, k, CTC_LOG_TABLE_AT), cat(get(q), k(0), simd.f64x2Eq)), set(lg),
-    bitselect(neg(), cat(get(EMIT), get(i), op.i32Add, simd.load(), get(m), get(lg), simd.f64x2Add, simd.f64x2Add), get(mNeg)), set(al),
-    store(cat(get(DST), get(i), op.i32Add), get(al)),
+    // α = (y + m) + lg + mLo as a double-double (alphaRow): ym = y + m and t = ym + lg by TwoSum,
+    // low = ((y - (ym - bm)) + (m - bm)) + ((ym - (t - bt)) + (lg - bt)) + mLo; α's low part is low
+    // where t is finite, else 0 (t = -∞ where m = -∞)
+    get(EMIT), get(i), op.i32Add, simd.load(), set(y),
+    get(y), get(m), simd.f64x2Add, set(ym),
+    get(ym), get(y), simd.f64x2Sub, set(bm),
+    get(ym), get(lg), simd.f64x2Add, set(t2),
+    get(t2), get(ym), simd.f64x2Sub, set(bt),
+    get(y), get(ym), get(bm), simd.f64x2Sub, simd.f64x2Sub, get(m), get(bm), simd.f64x2Sub, simd.f64x2Add,
+    get(ym), get(t2), get(bt), simd.f64x2Sub, simd.f64x2Sub, get(lg), get(bt), simd.f64x2Sub, simd.f64x2Add,
+    simd.f64x2Add, get(mLo), simd.f64x2Add,
+    get(t2), get(t2), simd.f64x2Sub, k(0), simd.f64x2Eq,
+    simd.and, set(low),
+    store(cat(get(DST), get(i), op.i32Add), get(t2)),
+    store(cat(get(DST_LO), get(i), op.i32Add), get(low)),
     get(SHARES),
     op.if,
     k(1), get(u), simd.f64x2Div, set(z),
@@ -115,7 +135,7 @@ function alphaPairs(): Func {
     op.end, op.end,
     get(bad), simd.anyTrue,
   );
-  return { name: 'alphaPairs', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: L.types, body };
+  return { name: 'alphaPairs', params: [I32, I32, I32, I32, I32, I32, I32, I32, I32, I32, I32], results: [I32], locals: L.types, body };
 }
 
 /**

@@ -521,3 +521,64 @@ describe('ctcLoss accuracy against the exact loss (mpmath, 50 digits: scripts/fi
     }
   });
 });
+
+/**
+ * Uniform log-probabilities y = fl(-log C) in every frame: each alignment has probability e^(T y),
+ * so P = A e^(T y) with A the number of alignments, and the posterior of state s at frame t is
+ * the share of alignments through it, α_t(s) β_t(s) / A, all counted exactly in BigInt. T = 2048
+ * makes T y exact, so the loss -T y - log A is known to about 1e-16 relative.
+ */
+describe('ctcLoss over 2048 frames, against exact alignment counts', () => {
+  const T = 2048;
+  const C = 5;
+  const labels = Array.from({ length: 24 }, (_, i) => 1 + (i % 4));
+  const ext = [0, ...labels.flatMap((k) => [k, 0])];
+  const S = ext.length;
+  const skip = ext.map((k, s) => s >= 2 && k !== 0 && k !== ext[s - 2]);
+  // forward counts (alignments of frames 0..t ending in s) and backward counts (completions after t from s)
+  const alpha: bigint[][] = [Array.from({ length: S }, (_, s) => (s < 2 ? 1n : 0n))];
+  for (let t = 1; t < T; t++) {
+    const p = alpha[t - 1]!;
+    alpha.push(ext.map((_, s) => p[s]! + (s >= 1 ? p[s - 1]! : 0n) + (skip[s] ? p[s - 2]! : 0n)));
+  }
+  const beta: bigint[][] = new Array<bigint[]>(T);
+  beta[T - 1] = ext.map((_, s) => (s >= S - 2 ? 1n : 0n));
+  for (let t = T - 2; t >= 0; t--) {
+    const n = beta[t + 1]!;
+    beta[t] = ext.map((_, s) => n[s]! + (s + 1 < S ? n[s + 1]! : 0n) + (s + 2 < S && skip[s + 2] ? n[s + 2]! : 0n));
+  }
+  const total = alpha[T - 1]![S - 1]! + alpha[T - 1]![S - 2]!;
+  const bits = (v: bigint) => v.toString(2).length;
+  /** num / den as the nearest float64 (both > 0): a quotient of 62 bits, scaled. */
+  const ratio = (num: bigint, den: bigint) => {
+    const e = bits(num) - bits(den);
+    const q = e >= 62 ? num / (den << BigInt(e - 62)) : (num << BigInt(62 - e)) / den;
+    return Number(q) * 2 ** (e - 62);
+  };
+  const y = -Math.log(C);
+  const logTotal = Math.log(Number(total >> BigInt(bits(total) - 64))) + (bits(total) - 64) * Math.LN2;
+  const exact = -(T * y) - logTotal;
+
+  const lp = { data: new Float64Array(T * C).fill(y), shape: [T, 1, C] };
+  const { value, grad } = ctcLoss.valueAndGrad(lp, [labels], [T], [labels.length], { reduction: 'sum' });
+
+  it('gives the loss within 4e-15 relative (α rounded to one float64 a frame drifts past 1e-14)', () => {
+    expect(Math.abs((value as number) - exact) / exact).toBeLessThan(4e-15);
+  });
+
+  it('gives every posterior within 1e-12 relative (the accuracy suite bound)', () => {
+    const g = flatten(grad);
+    let worst = 0;
+    for (let t = 0; t < T; t++) {
+      for (let k = 0; k < C; k++) {
+        let num = 0n;
+        for (let s = 0; s < S; s++) if (ext[s] === k) num += alpha[t]![s]! * beta[t]![s]!;
+        const want = num === 0n ? 0 : -ratio(num, total);
+        const got = g[t * C + k]!;
+        if (want === 0) expect(got).toBe(0);
+        else worst = Math.max(worst, Math.abs(got - want) / -want);
+      }
+    }
+    expect(worst).toBeLessThan(1e-12);
+  });
+});

@@ -1,5 +1,6 @@
 import { fastExp } from '../math/fastExp';
 import { fastLog1p } from '../math/fastLog';
+import { twoSumError as twoSumErrorImport } from '../math/twoSum';
 import type { FloatArray } from '../tensor/types';
 import { ctcFrame, type CtcFrame } from './ctcWasm';
 
@@ -41,6 +42,7 @@ import { ctcFrame, type CtcFrame } from './ctcWasm';
 // module-local bindings: a CommonJS import is a getter V8 will not inline into the loops
 const exp = fastExp;
 const log1p = fastLog1p;
+const twoSumError = twoSumErrorImport;
 const NEG = -Infinity;
 
 /** The buffers of the recursion, for the longest input and target of a call. */
@@ -174,8 +176,7 @@ export function ctcForward(w: CtcWork, x: FloatArray, at: number, stride: number
   // -(m + mLo + log1p(e)), m + log1p(e) by TwoSum
   const lg = log1p(e);
   const t = m + lg;
-  const tb = t - m;
-  return -(t + (m - (t - tb) + (lg - tb) + mLo));
+  return -(t + (twoSumError(m, lg, t) + mLo));
 }
 
 function gather(emit: Float64Array, x: FloatArray, r: number, ext: Int32Array, S: number): void {
@@ -237,11 +238,9 @@ function alphaRow(w: CtcWork, cur: number, next: number, W: number, base: number
     const y = emit[s]!;
     const l = log1p(q);
     const ym = y + m;
-    const bm = ym - y;
     const t = ym + l;
-    const bt = t - ym;
     alpha[next + 2 + s] = t;
-    alphaLo[next + 2 + s] = t - t === 0 ? y - (ym - bm) + (m - bm) + (ym - (t - bt) + (l - bt)) + mLo : 0;
+    alphaLo[next + 2 + s] = t - t === 0 ? twoSumError(y, m, ym) + twoSumError(ym, l, t) + mLo : 0;
     if (shares) {
       const z = 1 / (1 + q);
       share[o] = ea * z;

@@ -99,7 +99,25 @@ describe('the fixtures', () => {
   it('hold cases with the options as losslab names them, and a float32 case for each fast path', () => {
     for (const f of fixtures) expect(f.cases.length, f.export).toBeGreaterThanOrEqual(3);
     const f32 = new Set(fixtures.filter((f) => f.cases.some((c) => c.dtype === 'float32')).map((f) => f.export));
-    for (const name of ['mse', 'mae', 'huber', 'binaryCrossEntropy', 'crossEntropy']) expect(f32.has(name), name).toBe(true);
+    // every export with a float32 fast path (a WebAssembly kernel, or a reading path of its own)
+    const fastPaths = [
+      'mse',
+      'mae',
+      'huber',
+      'smoothL1Loss',
+      'logCosh',
+      'binaryCrossEntropy',
+      'binaryCrossEntropyWithLogits',
+      'softMarginLoss',
+      'multiLabelSoftMarginLoss',
+      'sigmoidFocalLoss',
+      'crossEntropy',
+      'sparseCategoricalCrossEntropy',
+      'polyLoss',
+      'tripletMarginLoss',
+      'ctcLoss',
+    ];
+    for (const name of fastPaths) expect(f32.has(name), name).toBe(true);
   });
 });
 

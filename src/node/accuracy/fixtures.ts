@@ -52,6 +52,8 @@ export interface AccuracyCase {
   args?: unknown[];
   /** Their names, as the export's `args` lists them. */
   argNames?: string[];
+  /** A float32 case of several arguments: the arguments given as Float32Arrays (the float ones). */
+  float32Args?: number[];
   options: Record<string, unknown>;
   /** [index, value] pairs of the generated input, for formula inputs. */
   check?: [number, number][];

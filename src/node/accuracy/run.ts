@@ -54,9 +54,10 @@ function flatLiteral(v: unknown): number[] {
   return flatten(v);
 }
 
+/** The shape of a nested literal array (rectangular, as the fixtures write them). */
 function shapeOfLiteral(v: unknown): number[] {
   if (typeof v === 'number') return [];
-  if (Array.isArray(v)) return Array.isArray(v[0]) ? [v.length, (v[0] as unknown[]).length] : [v.length];
+  if (Array.isArray(v)) return [v.length, ...(v.length > 0 ? shapeOfLiteral(v[0]) : [])];
   throw new Error(`not a literal array: ${String(v)}`);
 }
 
@@ -104,15 +105,19 @@ function attempt(path: string, run: () => Omit<PathResult, 'path'>): PathResult 
   }
 }
 
-/** A loss of several arguments: its literal arguments as they are (float64 only). */
+/**
+ * A loss of several arguments: its literal arguments as they are; in a float32 case those listed in
+ * `float32Args` as Float32Array tensors, and two more paths write the gradients into Float32Arrays.
+ */
 function runMulti(f: AnyFn, c: AccuracyCase): PathResult[] {
-  if (c.dtype !== 'float64') throw new Error(`${c.name}: cases of several arguments are float64`);
-  const args = c.args!;
+  const f32 = c.dtype === 'float32';
+  if (f32 && !c.float32Args?.length) throw new Error(`${c.name}: a float32 case of several arguments lists its float32Args`);
+  const args = c.args!.map((a, k) => (f32 && c.float32Args!.includes(k) ? floatValues(a, 'float32') : a));
   const o = c.options;
   const vi = c.reference.valueIndices;
   const gi = c.reference.gradIndices;
   const list = (c.argNames ?? args.map((_, k) => `arg${k}`)).join(', ');
-  return [
+  const paths = [
     attempt(`f(${list}, options)`, () => ({ value: pick(flatten(f(...args, o)), vi) })),
     attempt(`f.grad(${list}, options)`, () => ({ grad: pick(flatten(f.grad!(...args, o)), gi) })),
     attempt(`f.valueAndGrad(${list}, options)`, () => {
@@ -120,6 +125,24 @@ function runMulti(f: AnyFn, c: AccuracyCase): PathResult[] {
       return { value: pick(flatten(r.value), vi), grad: pick(flatten(r.grad), gi) };
     }),
   ];
+  if (!f32) return paths;
+  const sizes = c.reference.gradSizes!;
+  const buffers = () => sizes.map((n) => new Float32Array(n));
+  const outOption = (outs: Float32Array[]) => (outs.length === 1 ? outs[0] : outs);
+  const joined = (outs: Float32Array[]) => outs.flatMap((b) => Array.from(b));
+  paths.push(
+    attempt(`f.valueAndGrad(${list}, { out: Float32Array })`, () => {
+      const outs = buffers();
+      const r = f.valueAndGrad!(...args, { ...o, out: outOption(outs) });
+      return { value: pick(flatten(r.value), vi), grad: pick(joined(outs), gi), float32Grad: true };
+    }),
+    attempt(`f.grad(${list}, { out: Float32Array })`, () => {
+      const outs = buffers();
+      f.grad!(...args, { ...o, out: outOption(outs) });
+      return { grad: pick(joined(outs), gi), float32Grad: true };
+    }),
+  );
+  return paths;
 }
 
 /** Every path of the export on the case; each path's numbers are taken at the reference's indices. */

@@ -187,6 +187,22 @@ describe('the elementwise WebAssembly SIMD kernels', () => {
     expect(Number.isFinite(mseBlock(0))).toBe(true);
   });
 
+  it("maeF32 stores the loop's slope, x > y ? c : x < y ? -c : 0, for every pair of ±0, ±Infinity, NaN, extremes and subnormals", () => {
+    const specials = [NaN, Infinity, -Infinity, 0, -0, 1, -1, 2 ** -149, -(2 ** -149), 3.4028234663852886e38, -3.4028234663852886e38, 1 + 2 ** -23];
+    const n = 8 * Math.ceil((specials.length * specials.length) / 8);
+    const [xs, ys, out] = kernelArrays(n, 3) as [Float32Array, Float32Array, Float32Array];
+    specials.forEach((a, i) => specials.forEach((b, j) => ((xs[i * specials.length + j] = a), (ys[i * specials.length + j] = b))));
+    const k = elementwiseKernelsFor(xs.buffer)!;
+    for (const c of [0.25, -0.5]) {
+      out.fill(7);
+      k.maeF32(xs.byteOffset, ys.byteOffset, out.byteOffset, n >> 3, c, 0, 0, 0);
+      for (let i = 0; i < n; i++) {
+        const [x, y] = [xs[i]!, ys[i]!];
+        expect(Object.is(out[i], Math.fround(x > y ? c : x < y ? -c : 0)), `x = ${x}, y = ${y}, c = ${c}: ${out[i]}`).toBe(true);
+      }
+    }
+  });
+
   it('still name a NaN or an Infinity in a float32 input with the kernels on', () => {
     for (const bad of [NaN, Infinity]) {
       const x = new Float32Array(1000).fill(0.5);

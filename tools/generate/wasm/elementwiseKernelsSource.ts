@@ -23,30 +23,33 @@ const mse: PairLoss = {
   pair: (p) => cat(get(p.x), get(p.y), simd.f64x2Sub, set(p.d), get(p.d), get(p.d), simd.f64x2Mul, set(p.l), get(p.k[0]!), get(p.d), simd.f64x2Mul, set(p.g)),
 };
 
-/** mae: ℓ = |x - y|, c ∂ℓ/∂x = x > y ? c : x < y ? -c : 0. */
+/**
+ * mae: ℓ = |d|, d = x - y; c ∂ℓ/∂x = x > y ? c : x < y ? -c : 0 as c with the sign bit of d
+ * flipped in (c ^ (d ^ |d|)) where 0 < |d|, else 0: d > 0 exactly when x > y and d < 0 exactly
+ * when x < y (a difference rounds to 0 only when it is 0; ±Infinity keeps its sign), and 0 < |d|
+ * fails where d is ±0 or NaN (x = y, or a NaN, or Infinity - Infinity): the loop's bits, always.
+ */
 const mae: PairLoss = {
   name: 'maeF32',
   constants: 1,
   scratch: () => null,
-  setup: (p) => cat(get(p.c), simd.f64x2Neg, set(p.k[0]!)),
+  setup: (p) => cat(splat(0), set(p.k[0]!)),
   pair: (p) =>
     cat(
       get(p.x),
       get(p.y),
       simd.f64x2Sub,
+      op.localTee(p.d),
       simd.f64x2Abs,
-      set(p.l),
+      op.localTee(p.l),
+      get(p.d),
+      simd.xor,
       get(p.c),
-      get(p.x),
-      get(p.y),
-      simd.f64x2Gt,
-      simd.and,
+      simd.xor,
       get(p.k[0]!),
-      get(p.x),
-      get(p.y),
+      get(p.l),
       simd.f64x2Lt,
       simd.and,
-      simd.or,
       set(p.g),
     ),
 };

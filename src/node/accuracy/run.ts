@@ -106,43 +106,56 @@ function attempt(path: string, run: () => Omit<PathResult, 'path'>): PathResult 
 }
 
 /**
+ * `f(...args, options)`, `f.grad` and `f.valueAndGrad` on the case, named with `names` (the
+ * arguments' names); with `outSizes` (a float32 case) also `f.valueAndGrad` and `f.grad` writing
+ * the gradients into Float32Array buffers of those sizes (`out`: one buffer, or an array of them
+ * for a loss of several gradients), the fast path.
+ */
+function lossPaths(f: AnyFn, args: unknown[], names: string, c: AccuracyCase, outSizes: number[] | null): PathResult[] {
+  const o = c.options;
+  const vi = c.reference.valueIndices;
+  const gi = c.reference.gradIndices;
+  const paths = [
+    attempt(`f(${names}, options)`, () => ({ value: pick(flatten(f(...args, o)), vi) })),
+    attempt(`f.grad(${names}, options)`, () => ({ grad: pick(flatten(f.grad!(...args, o)), gi) })),
+    attempt(`f.valueAndGrad(${names}, options)`, () => {
+      const r = f.valueAndGrad!(...args, o);
+      return { value: pick(flatten(r.value), vi), grad: pick(flatten(r.grad), gi) };
+    }),
+  ];
+  if (!outSizes) return paths;
+  const buffers = () => outSizes.map((n) => new Float32Array(n));
+  const withOut = (outs: Float32Array[]) => ({ ...o, out: outs.length === 1 ? outs[0] : outs });
+  const written = (outs: Float32Array[]) =>
+    pick(
+      outs.flatMap((b) => Array.from(b)),
+      gi,
+    );
+  paths.push(
+    attempt(`f.valueAndGrad(${names}, { out: Float32Array })`, () => {
+      const outs = buffers();
+      const r = f.valueAndGrad!(...args, withOut(outs));
+      return { value: pick(flatten(r.value), vi), grad: written(outs), float32Grad: true };
+    }),
+    attempt(`f.grad(${names}, { out: Float32Array })`, () => {
+      const outs = buffers();
+      f.grad!(...args, withOut(outs));
+      return { grad: written(outs), float32Grad: true };
+    }),
+  );
+  return paths;
+}
+
+/**
  * A loss of several arguments: its literal arguments as they are; in a float32 case those listed in
- * `float32Args` as Float32Array tensors, and two more paths write the gradients into Float32Arrays.
+ * `float32Args` as Float32Array tensors, and the gradients also written into Float32Arrays.
  */
 function runMulti(f: AnyFn, c: AccuracyCase): PathResult[] {
   const f32 = c.dtype === 'float32';
   if (f32 && !c.float32Args?.length) throw new Error(`${c.name}: a float32 case of several arguments lists its float32Args`);
   const args = c.args!.map((a, k) => (f32 && c.float32Args!.includes(k) ? floatValues(a, 'float32') : a));
-  const o = c.options;
-  const vi = c.reference.valueIndices;
-  const gi = c.reference.gradIndices;
-  const list = (c.argNames ?? args.map((_, k) => `arg${k}`)).join(', ');
-  const paths = [
-    attempt(`f(${list}, options)`, () => ({ value: pick(flatten(f(...args, o)), vi) })),
-    attempt(`f.grad(${list}, options)`, () => ({ grad: pick(flatten(f.grad!(...args, o)), gi) })),
-    attempt(`f.valueAndGrad(${list}, options)`, () => {
-      const r = f.valueAndGrad!(...args, o);
-      return { value: pick(flatten(r.value), vi), grad: pick(flatten(r.grad), gi) };
-    }),
-  ];
-  if (!f32) return paths;
-  const sizes = c.reference.gradSizes!;
-  const buffers = () => sizes.map((n) => new Float32Array(n));
-  const outOption = (outs: Float32Array[]) => (outs.length === 1 ? outs[0] : outs);
-  const joined = (outs: Float32Array[]) => outs.flatMap((b) => Array.from(b));
-  paths.push(
-    attempt(`f.valueAndGrad(${list}, { out: Float32Array })`, () => {
-      const outs = buffers();
-      const r = f.valueAndGrad!(...args, { ...o, out: outOption(outs) });
-      return { value: pick(flatten(r.value), vi), grad: pick(joined(outs), gi), float32Grad: true };
-    }),
-    attempt(`f.grad(${list}, { out: Float32Array })`, () => {
-      const outs = buffers();
-      f.grad!(...args, { ...o, out: outOption(outs) });
-      return { grad: pick(joined(outs), gi), float32Grad: true };
-    }),
-  );
-  return paths;
+  const names = (c.argNames ?? args.map((_, k) => `arg${k}`)).join(', ');
+  return lossPaths(f, args, names, c, f32 ? c.reference.gradSizes! : null);
 }
 
 /** Every path of the export on the case; each path's numbers are taken at the reference's indices. */
@@ -170,29 +183,5 @@ export function runLosslab(exportName: string, c: AccuracyCase): PathResult[] {
   }
 
   const target = caseTarget(exportName, c);
-  const o = c.options;
-  const paths: PathResult[] = [
-    attempt('f(input, target, options)', () => ({ value: pick(flatten(f(input, target, o)), vi) })),
-    attempt('f.grad(input, target, options)', () => ({ grad: pick(flatten(f.grad!(input, target, o)), gi) })),
-    attempt('f.valueAndGrad(input, target, options)', () => {
-      const r = f.valueAndGrad!(input, target, o);
-      return { value: pick(flatten(r.value), vi), grad: pick(flatten(r.grad), gi) };
-    }),
-  ];
-  if (c.dtype === 'float32') {
-    const size = flatten(input).length;
-    paths.push(
-      attempt('f.valueAndGrad(..., { out: Float32Array })', () => {
-        const out = new Float32Array(size);
-        const r = f.valueAndGrad!(input, target, { ...o, out });
-        return { value: pick(flatten(r.value), vi), grad: pick(Array.from(out), gi), float32Grad: true };
-      }),
-      attempt('f.grad(..., { out: Float32Array })', () => {
-        const out = new Float32Array(size);
-        f.grad!(input, target, { ...o, out });
-        return { grad: pick(Array.from(out), gi), float32Grad: true };
-      }),
-    );
-  }
-  return paths;
+  return lossPaths(f, [input, target], 'input, target', c, c.dtype === 'float32' ? [flatten(input).length] : null);
 }
